@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qtcpip: the tty line discipline.
+ *
+ * Attaching it (ldattach) to the module's serial port creates the netdev;
+ * detaching, hanging up or closing the port removes it. Bytes from the
+ * module arrive in receive_buf, which never waits; bytes to the module
+ * are queued and written from a work item, resumed by write_wakeup.
+ */
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/tty.h>
+#include <linux/tty_ldisc.h>
+#include <uapi/linux/qtcpip.h>
+
+#include "compat.h"
+#include "qtcpip.h"
+
+/* Write what the tty takes now; write_wakeup calls us again for the rest. */
+static void qtcpip_tx_work(struct work_struct *work)
+{
+	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, tx_work);
+	int written;
+
+	spin_lock_bh(&qd->lock);
+	while (!qd->dead && qd->txlen) {
+		set_bit(TTY_DO_WRITE_WAKEUP, &qd->tty->flags);
+		written = qd->tty->ops->write(qd->tty, qd->txbuf + qd->txhead,
+					      qd->txlen);
+		if (written <= 0)
+			break;
+		qd->txhead += written;
+		qd->txlen -= written;
+		qd->netdev->stats.tx_bytes += written;
+	}
+	if (!qd->txlen) {
+		qd->txhead = 0;
+		if (qd->tty)
+			clear_bit(TTY_DO_WRITE_WAKEUP, &qd->tty->flags);
+	}
+	spin_unlock_bh(&qd->lock);
+}
+
+/* Queue @len bytes for the module. Returns -ENOSPC when they do not fit
+ * (the caller retries after the queue drained) and -ENODEV once the tty
+ * is gone.
+ */
+int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
+{
+	int err = 0;
+
+	spin_lock_bh(&qd->lock);
+	if (qd->dead) {
+		err = -ENODEV;
+	} else if (len > QTCPIP_TXBUF_SIZE - qd->txhead - qd->txlen) {
+		if (len > QTCPIP_TXBUF_SIZE - qd->txlen) {
+			err = -ENOSPC;
+		} else {
+			memmove(qd->txbuf, qd->txbuf + qd->txhead, qd->txlen);
+			qd->txhead = 0;
+		}
+	}
+	if (!err) {
+		memcpy(qd->txbuf + qd->txhead + qd->txlen, buf, len);
+		qd->txlen += len;
+		schedule_work(&qd->tx_work);
+	}
+	spin_unlock_bh(&qd->lock);
+	return err;
+}
+
+static int qtcpip_ldisc_open(struct tty_struct *tty)
+{
+	struct qtcpip_dev *qd;
+	int err;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (!tty->ops->write)
+		return -EOPNOTSUPP;
+
+	qd = kzalloc(sizeof(*qd), GFP_KERNEL);
+	if (!qd)
+		return -ENOMEM;
+	kref_init(&qd->ref);
+	spin_lock_init(&qd->lock);
+	INIT_WORK(&qd->tx_work, qtcpip_tx_work);
+	qd->txbuf = kmalloc(QTCPIP_TXBUF_SIZE, GFP_KERNEL);
+	qd->netdev = qtcpip_netdev_alloc(qd);
+	if (!qd->txbuf || !qd->netdev) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	qd->tty = tty;
+	tty->disc_data = qd;
+	/* Without it the tty core never calls receive_buf (6.1). */
+	tty->receive_room = 65536;
+
+	err = register_netdev(qd->netdev);
+	if (err)
+		goto err_detach;
+
+	netdev_info(qd->netdev, "attached to %s\n", tty->name);
+	return 0;
+
+err_detach:
+	tty->disc_data = NULL;
+	qd->tty = NULL;
+err_free:
+	if (qd->netdev)
+		free_netdev(qd->netdev);
+	kfree(qd->txbuf);
+	kfree(qd);
+	return err;
+}
+
+/* Serialised against every other ldisc operation; nothing of ours runs on
+ * this tty once it returns. Order matters: stop new writes, remove the
+ * netdev (its users go first), finish the writer, then forget the tty.
+ */
+static void qtcpip_ldisc_close(struct tty_struct *tty)
+{
+	struct qtcpip_dev *qd = tty->disc_data;
+
+	if (!qd)
+		return;
+
+	spin_lock_bh(&qd->lock);
+	qd->dead = true;
+	spin_unlock_bh(&qd->lock);
+
+	netdev_info(qd->netdev, "detached from %s\n", tty->name);
+	unregister_netdev(qd->netdev);
+	cancel_work_sync(&qd->tx_work);
+
+	spin_lock_bh(&qd->lock);
+	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
+	qd->tty = NULL;
+	qd->txlen = 0;
+	spin_unlock_bh(&qd->lock);
+	tty->disc_data = NULL;
+
+	qtcpip_dev_put(qd);
+}
+
+/* The close that follows does the teardown; stop talking right away. */
+static void qtcpip_ldisc_hangup(struct tty_struct *tty)
+{
+	struct qtcpip_dev *qd = tty->disc_data;
+
+	if (!qd)
+		return;
+	spin_lock_bh(&qd->lock);
+	qd->dead = true;
+	spin_unlock_bh(&qd->lock);
+	netif_carrier_off(qd->netdev);
+}
+
+static void qtcpip_ldisc_receive(QT_LDISC_RX_ARGS)
+{
+	struct qtcpip_dev *qd = tty->disc_data;
+
+	if (!qd)
+		return;
+	/* The AT engine takes the bytes from here; count them meanwhile. */
+	qd->netdev->stats.rx_bytes += count;
+}
+
+static void qtcpip_ldisc_write_wakeup(struct tty_struct *tty)
+{
+	struct qtcpip_dev *qd = tty->disc_data;
+
+	if (qd)
+		schedule_work(&qd->tx_work);
+}
+
+static int qtcpip_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct qtcpip_dev *qd = tty->disc_data;
+	unsigned int len;
+
+	switch (cmd) {
+	case SIOCGIFNAME:
+		/* Lets ldattach-like tools learn which netdev they created. */
+		len = strnlen(qd->netdev->name, IFNAMSIZ - 1) + 1;
+		if (copy_to_user((void __user *)arg, qd->netdev->name, len))
+			return -EFAULT;
+		return 0;
+	default:
+		return tty_mode_ioctl(tty, cmd, arg);
+	}
+}
+
+static struct tty_ldisc_ops qtcpip_ldisc_ops = {
+	.owner		= THIS_MODULE,
+	.name		= QTCPIP_LDISC_NAME,
+	.open		= qtcpip_ldisc_open,
+	.close		= qtcpip_ldisc_close,
+	.hangup		= qtcpip_ldisc_hangup,
+	.ioctl		= qtcpip_ldisc_ioctl,
+	.receive_buf	= qtcpip_ldisc_receive,
+	.write_wakeup	= qtcpip_ldisc_write_wakeup,
+};
+
+int qtcpip_ldisc_register(void)
+{
+	int err;
+
+	qtcpip_ldisc_ops.num = qtcpip_ldisc_num;
+	err = tty_register_ldisc(&qtcpip_ldisc_ops);
+	if (err)
+		pr_err("qtcpip: cannot register line discipline %d: %d\n",
+		       qtcpip_ldisc_num, err);
+	return err;
+}
+
+void qtcpip_ldisc_unregister(void)
+{
+	tty_unregister_ldisc(&qtcpip_ldisc_ops);
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qtcpip: sockets over the TCP/IP stack of Quectel cellular modules.
+ *
+ * Module entry points and parameters.
+ */
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/tty.h>
+#include <uapi/linux/qtcpip.h>
+
+#include "qtcpip.h"
+
+int qtcpip_ldisc_num = QTCPIP_LDISC_DEFAULT;
+module_param_named(ldisc, qtcpip_ldisc_num, int, 0444);
+MODULE_PARM_DESC(ldisc, "line discipline number (default 29, N_DEVELOPMENT)");
+
+static int __init qtcpip_init(void)
+{
+	/* N_TTY (0) must stay the default discipline of every tty. */
+	if (qtcpip_ldisc_num <= 0 || qtcpip_ldisc_num >= NR_LDISCS) {
+		pr_err("qtcpip: ldisc=%d is outside 1..%d\n",
+		       qtcpip_ldisc_num, NR_LDISCS - 1);
+		return -EINVAL;
+	}
+	return qtcpip_ldisc_register();
+}
+
+static void __exit qtcpip_exit(void)
+{
+	/* The tty core holds a module reference per attached tty. */
+	qtcpip_ldisc_unregister();
+}
+
+module_init(qtcpip_init);
+module_exit(qtcpip_exit);
+
+MODULE_DESCRIPTION("Sockets over the TCP/IP stack of Quectel cellular modules");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_LDISC(QTCPIP_LDISC_DEFAULT);

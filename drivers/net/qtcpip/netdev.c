@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qtcpip: one net_device per attached module.
+ *
+ * The netdev carries no IP traffic of its own (the module's stack does
+ * that): it gives the module a name and an ifindex to bind sockets to,
+ * link state and statistics.
+ */
+
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <uapi/linux/qtcpip.h>
+
+#include "qtcpip.h"
+
+static int qtcpip_ndo_open(struct net_device *dev)
+{
+	netif_start_queue(dev);
+	return 0;
+}
+
+static int qtcpip_ndo_stop(struct net_device *dev)
+{
+	netif_stop_queue(dev);
+	return 0;
+}
+
+/* IP packets routed here have nowhere to go: the module has no PPP link. */
+static netdev_tx_t qtcpip_ndo_start_xmit(struct sk_buff *skb,
+					 struct net_device *dev)
+{
+	dev->stats.tx_dropped++;
+	dev_kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops qtcpip_netdev_ops = {
+	.ndo_open	= qtcpip_ndo_open,
+	.ndo_stop	= qtcpip_ndo_stop,
+	.ndo_start_xmit	= qtcpip_ndo_start_xmit,
+};
+
+static void qtcpip_netdev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &qtcpip_netdev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_NOARP;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->tx_queue_len = 0;
+	dev->mtu = 1500;
+	dev->min_mtu = 1;
+	dev->max_mtu = 1500;
+}
+
+struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd)
+{
+	struct net_device *dev;
+
+	dev = alloc_netdev(sizeof(qd), QTCPIP_IFNAME_FMT, NET_NAME_ENUM,
+			   qtcpip_netdev_setup);
+	if (!dev)
+		return NULL;
+	*(struct qtcpip_dev **)netdev_priv(dev) = qd;
+	return dev;
+}
+
+/* The qtcpip device behind @dev, or NULL when @dev is not one of ours. */
+struct qtcpip_dev *qtcpip_netdev_priv(const struct net_device *dev)
+{
+	if (dev->netdev_ops != &qtcpip_netdev_ops)
+		return NULL;
+	return *(struct qtcpip_dev **)netdev_priv(dev);
+}
+
+static void qtcpip_dev_release(struct kref *ref)
+{
+	struct qtcpip_dev *qd = container_of(ref, struct qtcpip_dev, ref);
+
+	free_netdev(qd->netdev);
+	kfree(qd->txbuf);
+	kfree(qd);
+}
+
+void qtcpip_dev_get(struct qtcpip_dev *qd)
+{
+	kref_get(&qd->ref);
+}
+
+void qtcpip_dev_put(struct qtcpip_dev *qd)
+{
+	kref_put(&qd->ref, qtcpip_dev_release);
+}
