@@ -22,6 +22,10 @@
 #define QT_LINE_MAX	256
 /* Longest textual IP address or host name field kept. */
 #define QT_ADDR_MAX	64
+/* Largest data block a header may announce; above it the line is malformed. */
+#define QT_DATA_MAX	1500
+/* Decoded bytes of a hex data block buffered before a QT_EV_DATA event. */
+#define QT_HEXBUF	64
 
 enum qt_model {
 	QT_MODEL_UNKNOWN = 0,
@@ -38,6 +42,7 @@ enum qt_ev_type {
 	QT_EV_PROMPT,		/* the '>' send prompt */
 	QT_EV_OVERFLOW,		/* a line longer than QT_LINE_MAX was cut */
 	QT_EV_BADHEX,		/* a hex data block held a non-hex digit */
+	QT_EV_MALFORMED,	/* data header with a bad length: no data state */
 };
 
 enum qt_final {
@@ -78,6 +83,13 @@ struct qt_ping {
 	int sent, rcvd, lost, min, max, avg;	/* summary line */
 };
 
+/* Fields not listed for an event are 0, except id and id2 which are -1.
+ * QT_EV_DATA: id = connectID (-1 for +QIRD and raw mode), len = announced
+ * block length (0 in raw mode), data/data_len = this chunk. Chunk
+ * boundaries depend on how the input was split; their concatenation does
+ * not. QT_EV_DATA_END: id, len = announced length, count = bytes delivered
+ * (less than len only after QT_EV_BADHEX cut the block short).
+ */
 struct qt_event {
 	enum qt_ev_type type;
 	union {
@@ -119,7 +131,12 @@ struct qt_parser {
 	uint8_t hexhi;		/* first digit of a pair, or 0xff */
 	int data_id;		/* connectID of the current data block, -1 for QIRD */
 	size_t len;		/* bytes in line[] */
-	bool overflow;
+	bool overflow;		/* discarding the rest of the current line */
+	bool skip_lf;		/* header ended in CR: an LF next is no data */
+	bool prompt_sp;		/* a '>' was seen: drop one following space */
+	int block_len;		/* announced length of the current data block */
+	size_t hexn;		/* bytes in hexbuf[] */
+	unsigned char hexbuf[QT_HEXBUF];
 	char line[QT_LINE_MAX + 1];
 	qt_event_fn fn;
 	void *ctx;
@@ -127,15 +144,22 @@ struct qt_parser {
 
 void qt_parser_init(struct qt_parser *p, enum qt_model model,
 		    qt_event_fn fn, void *ctx);
-/* Forget any partial line or data block (after a reset or timeout). */
+/* Forget any partial line or data block and leave raw mode (after a module
+ * reset or a timeout). Model and options are kept.
+ */
 void qt_parser_reset(struct qt_parser *p);
 void qt_parser_set_model(struct qt_parser *p, enum qt_model model);
+/* BC66 options: ignored while the model is QT_MODEL_UC20. */
 void qt_parser_set_viewmode(struct qt_parser *p, bool comma);
 void qt_parser_set_recv_hex(struct qt_parser *p, bool hex);
+/* On after qt_parser_init(), until the driver has sent ATE0. */
 void qt_parser_set_echo_filter(struct qt_parser *p, bool on);
 /* Transparent mode: all input is data until qt_parser_set_raw(p, false). */
 void qt_parser_set_raw(struct qt_parser *p, bool raw);
-/* Feed bytes; calls fn for each event. Never fails, never blocks. */
+/* Feed bytes; calls fn for each event. Never fails, never blocks. fn may
+ * call qt_parser_reset() and the setters; they take effect from the next
+ * input byte.
+ */
 void qt_parser_feed(struct qt_parser *p, const uint8_t *buf, size_t len);
 
 const char *qt_ev_type_name(enum qt_ev_type t);
