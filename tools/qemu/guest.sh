@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs as PID 1 inside the QEMU guest, on the host's root filesystem
+# (read-only) with the run directory writable. Runs the tests named in
+# guest.env, saving each one's TAP output and exit status, then the kernel
+# log, and powers the guest off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+
+out=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^qtcpip.out=//p')
+. "$out/guest.env"
+export QTCPIP_TOP QTCPIP_OUT=$out QTCPIP_KERNEL QTCPIP_KO QTCPIP_KMOD_DIR
+
+mount -t devpts -o ptmxmode=666 devpts /dev/pts 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ip link set lo up
+hostname qtcpip-guest
+kmsg() { echo "qtcpip-guest: $*" > /dev/kmsg; }
+kmsg "kernel $(uname -r), tests: $QTCPIP_TESTS"
+
+mkdir -p "$out/results"
+for t in $QTCPIP_TESTS; do
+	name=${t##*/}
+	kmsg "start $name"
+	(cd "$out" && timeout -k 5 "${QTCPIP_TEST_TIMEOUT:-300}" "$t") \
+		> "$out/results/$name.tap" 2>&1 < /dev/null
+	rc=$?
+	echo "$rc" > "$out/results/$name.rc"
+	kmsg "end $name rc=$rc"
+done
+
+# kmemleak (debug kernel): two scans, as the first may miss recent frees.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$out/kmemleak.txt"
+fi
+dmesg > "$out/dmesg.txt"
+echo done > "$out/guest-done"
+sync
+echo 1 > /proc/sys/kernel/sysrq
+# A reboot ends QEMU (-no-reboot); it needs no ACPI in the debug kernel.
+echo b > /proc/sysrq-trigger
