@@ -89,6 +89,7 @@ struct qt_ping {
  * boundaries depend on how the input was split; their concatenation does
  * not. QT_EV_DATA_END: id, len = announced length, count = bytes delivered
  * (less than len only after QT_EV_BADHEX cut the block short).
+ * QT_EV_MALFORMED: line, len = the bad length (id for a push header).
  */
 struct qt_event {
 	enum qt_ev_type type;
@@ -132,7 +133,7 @@ struct qt_parser {
 	int data_id;		/* connectID of the current data block, -1 for QIRD */
 	size_t len;		/* bytes in line[] */
 	bool overflow;		/* discarding the rest of the current line */
-	bool skip_lf;		/* header ended in CR: an LF next is no data */
+	bool skip_lf;		/* last line ended in CR: an LF next is its end */
 	bool prompt_sp;		/* a '>' was seen: drop one following space */
 	int block_len;		/* announced length of the current data block */
 	size_t hexn;		/* bytes in hexbuf[] */
@@ -154,7 +155,10 @@ void qt_parser_set_viewmode(struct qt_parser *p, bool comma);
 void qt_parser_set_recv_hex(struct qt_parser *p, bool hex);
 /* On after qt_parser_init(), until the driver has sent ATE0. */
 void qt_parser_set_echo_filter(struct qt_parser *p, bool on);
-/* Transparent mode: all input is data until qt_parser_set_raw(p, false). */
+/* Transparent mode: all input is data until qt_parser_set_raw(p, false).
+ * Switched on from the callback for a CONNECT line that ended in CR, the
+ * LF that follows is still taken as the end of that line.
+ */
 void qt_parser_set_raw(struct qt_parser *p, bool raw);
 /* Feed bytes; calls fn for each event. Never fails, never blocks. fn may
  * call qt_parser_reset() and the setters; they take effect from the next
