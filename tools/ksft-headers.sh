@@ -1,21 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Extract kselftest_harness.h and kselftest.h from Debian's linux-source
-# package into $QTCPIP_BUILD/ksft (they are not copied into the repo).
-# Prints the include directory.
+# Extract, once, the files qtcpip borrows from Debian's linux-source
+# package (they are not copied into this repo): the kselftest harness
+# headers and checkpatch.pl with its data files.
+#
+#   ksft-headers.sh        prints the kselftest include directory
+#   ksft-headers.sh --checkpatch   prints the path of checkpatch.pl
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-out=$QTCPIP_CACHE/ksft
-if [ ! -f "$out/kselftest_harness.h" ]; then
-	tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1) ||
-		qt_die "no /usr/src/linux-source-*.tar.xz: apt-get install linux-source-6.1"
+out=$QTCPIP_CACHE/linux-files
+if [ ! -f "$out/.done" ]; then
+	tarball=/usr/src/linux-source-6.1.tar.xz
+	[ -f "$tarball" ] || qt_die "$tarball missing: apt-get install linux-source-6.1"
 	tmp=$(mktemp -d)
-	tar -xJf "$tarball" -C "$tmp" --wildcards --strip-components=4 \
+	tar -xJf "$tarball" -C "$tmp" --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
-		'*/tools/testing/selftests/kselftest.h'
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	rm -rf "$out"
 	mkdir -p "$out"
-	mv "$tmp"/kselftest_harness.h "$tmp"/kselftest.h "$out"/
+	mv "$tmp"/tools/testing/selftests "$out/ksft"
+	mv "$tmp"/scripts "$out/scripts"
 	rm -rf "$tmp"
+	touch "$out/.done"
 fi
-echo "$out"
+case ${1:-} in
+--checkpatch) echo "$out/scripts/checkpatch.pl" ;;
+*) echo "$out/ksft" ;;
+esac

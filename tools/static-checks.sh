@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks of the kernel code, as TAP: checkpatch.pl --strict (from
+# Debian's linux-source), and for each Debian kernel a W=1 build and a
+# sparse (C=2) pass, each of which must print no warning at all.
+. "$(dirname "$0")/lib/common.sh"
+. "$QTCPIP_TOP/selftests/lib/tap.sh"
+
+cd "$QTCPIP_TOP" || exit 1
+checkpatch=$(tools/ksft-headers.sh --checkpatch) || exit 1
+files=$(ls drivers/net/qtcpip/*.[ch] include/uapi/linux/qtcpip.h selftests/kmod/*.c)
+kernels="6.1 6.12"
+tap_plan $(( $(echo "$files" | wc -w) + 2 * $(echo $kernels | wc -w) ))
+
+for f in $files; do
+	# --terse prints one line per finding and nothing for a clean file.
+	if log=$(perl "$checkpatch" --no-tree --strict --terse --show-types -f "$f" 2>&1) &&
+	   [ -z "$log" ]; then
+		ok "checkpatch --strict $f"
+	else
+		echo "$log" | sed 's/^/#   /'
+		not_ok "checkpatch --strict $f"
+	fi
+done
+
+for k in $kernels; do
+	for flags in "W=1" "C=2"; do
+		out=$QTCPIP_BUILD/static-$k-${flags%%=*}
+		rm -rf "$out"
+		mkdir -p "$out"
+		tar -cf - Kbuild Kconfig drivers include | tar -xf - -C "$out"
+		qt_kernel "$k"
+		make -C "$KDIR" M="$out" $flags modules > "$out/build.log" 2>&1
+		rc=$?
+		# Sparse and gcc both report as "file:line:col: warning|error: ...".
+		if [ $rc = 0 ] && ! grep -Eq '(warning|error):' "$out/build.log"; then
+			ok "$k: $flags build has no warnings"
+		else
+			grep -E '(warning|error):' "$out/build.log" | head -n 20 | sed 's/^/#   /'
+			not_ok "$k: $flags build has no warnings"
+		fi
+	done
+done
+tap_done
