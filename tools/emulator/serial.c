@@ -20,7 +20,11 @@
 #include "emu.h"
 
 #define RXCAP 4096
-#define BURST 64		/* credit kept after a stall, in bytes */
+/*
+ * Credit kept when we are late: a late wakeup must not slow the line
+ * down, but a long stall must not turn into an unpaced burst either.
+ */
+#define CREDIT_NS (500 * MS)
 #define WAKE_NS 500000ULL	/* minimum batch time when paced */
 
 static struct {
@@ -121,7 +125,10 @@ static bool flush_wire(void)
 		buf_drop(&S.wire, n);
 	}
 	if (S.blocked) {
+		/* the peer held us up: that time is not owed to the line */
 		S.blocked = false;
+		if (S.tx_free < now_ns())
+			S.tx_free = now_ns();
 		watch_rx();
 	}
 	return true;
@@ -147,8 +154,8 @@ void serial_tx_kick(void)
 		if (S.baud) {
 			uint64_t credit;
 
-			if (S.tx_free + BURST * S.byte_ns < now)
-				S.tx_free = now - BURST * S.byte_ns;
+			if (S.tx_free + CREDIT_NS < now)
+				S.tx_free = now - CREDIT_NS;
 			credit = now > S.tx_free ? now - S.tx_free : 0;
 			if (credit / S.byte_ns < n)
 				n = credit / S.byte_ns;
@@ -209,6 +216,8 @@ void serial_hold(uint64_t ms)
 	serial_tx_kick();
 }
 
+static void rx_pass(void);
+
 static void rx_timer_cb(void *arg)
 {
 	(void)arg;
@@ -232,6 +241,23 @@ void serial_mute(uint64_t ms)
 
 void serial_rx_kick(void)
 {
+	static bool active, again;
+
+	/* a command may call back in here: finish the outer pass first */
+	if (active) {
+		again = true;
+		return;
+	}
+	active = true;
+	do {
+		again = false;
+		rx_pass();
+	} while (again && S.up);
+	active = false;
+}
+
+static void rx_pass(void)
+{
 	uint64_t now = now_ns();
 	size_t n, used;
 
@@ -248,8 +274,8 @@ void serial_rx_kick(void)
 		if (S.baud) {
 			uint64_t credit;
 
-			if (S.rx_free + BURST * S.byte_ns < now)
-				S.rx_free = now - BURST * S.byte_ns;
+			if (S.rx_free + CREDIT_NS < now)
+				S.rx_free = now - CREDIT_NS;
 			credit = now > S.rx_free ? now - S.rx_free : 0;
 			if (credit / S.byte_ns < n)
 				n = credit / S.byte_ns;
