@@ -104,10 +104,14 @@ static void outs(const char *s)
 
 static void flush_urcs(void)
 {
-	if (at_idle() && A.urcq.len) {
+	if (!at_idle())
+		return;
+	if (A.urcq.len) {
 		out(buf_data(&A.urcq), A.urcq.len);
 		buf_reset(&A.urcq);
 	}
+	/* direct push connections read again once the line is ours */
+	conn_poll_all();
 }
 
 static void kick_cb(void *arg)

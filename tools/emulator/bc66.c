@@ -353,7 +353,7 @@ static void ping_reply(int ok, const char *ip, int bytes, int ms, int ttl)
 	if (ok)
 		urc_line("+QPING: 0,\"%s\",%d,%d,%d", ip, bytes, ms, ttl);
 	else
-		urc_line("+QPING: %d", ecode(E_TIMEOUT));
+		urc_line("+QPING: %d", M.lasterr = ecode(E_TIMEOUT));
 }
 
 static void ping_end(int sent, int rcvd, int min, int max, int avg)
@@ -400,6 +400,7 @@ static void ntp_done(int esem, int64_t t)
 	struct tm tm;
 
 	if (esem) {
+		M.lasterr = ecode(esem);
 		urc_line("+%s: %d", B.ntp_name, ecode(esem));
 		return;
 	}

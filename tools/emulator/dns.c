@@ -113,13 +113,11 @@ static void gip_cb(void *arg)
 	(void)arg;
 	G.busy = false;
 	C.dns++;
-	if (G.pdp_err) {
-		urc_line("+QIURC: \"dnsgip\",%d", G.pdp_err);
-		return;
-	}
-	n = dns_lookup(G.host, a, MAXADDR, &ttl);
+	n = G.pdp_err ? 0 : dns_lookup(G.host, a, MAXADDR, &ttl);
 	if (n <= 0) {
-		urc_line("+QIURC: \"dnsgip\",%d", ecode(E_DNS_FAIL));
+		/* the failure is also what AT+QIGETERROR reports next */
+		M.lasterr = G.pdp_err ? G.pdp_err : ecode(E_DNS_FAIL);
+		urc_line("+QIURC: \"dnsgip\",%d", M.lasterr);
 		return;
 	}
 	urc_line("+QIURC: \"dnsgip\",0,%d,%d", n, ttl);

@@ -584,6 +584,7 @@ static void ntp_done(int esem, int64_t t)
 	struct tm tm;
 
 	if (esem) {
+		M.lasterr = ecode(esem);
 		urc_line("+QNTP: %d", ecode(esem));
 		return;
 	}

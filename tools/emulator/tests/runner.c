@@ -617,10 +617,17 @@ static bool run_step(struct emu *e, char *l, int tmo)
 			return true;
 		}
 		if (udp) {
-			struct sockaddr_in any = sa;
+			/* @udp NAME LOCALPORT REMOTEPORT */
+			struct sockaddr_in loc = sa;
+			char *rport = strtok_r(NULL, " ", &rest);
 
-			any.sin_port = 0;
-			bind(fd, (struct sockaddr *)&any, sizeof(any));
+			if (!rport)
+				return fail("usage: @udp NAME LPORT RPORT"),
+				       false;
+			loc.sin_port = htons(atoi(port));
+			sa.sin_port = htons(atoi(rport));
+			if (bind(fd, (struct sockaddr *)&loc, sizeof(loc)))
+				return fail("bind %s", port), false;
 		}
 		for (i = 0; i < tmo; i += 10) {
 			if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
