@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 static const char *emu = "../qtcpip-emu", *testsrv = "../../testsrv/qtcpip-testsrv";
 static char tmpdir[256];
@@ -974,6 +975,205 @@ static void report(bool ok, const char *fmt, ...)
 	errbuf[0] = 0;
 }
 
+/* ---- serial endpoints ---- */
+
+static bool wait_for(int fd, const char *what, int ms)
+{
+	static char b[8192];
+	size_t n = 0;
+	uint64_t end = now_us() + ms * 1000ULL;
+
+	while (now_us() < end && n < sizeof(b) - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, (end - now_us()) / 1000 + 1) <= 0)
+			continue;
+		r = read(fd, b + n, sizeof(b) - 1 - n);
+		if (r <= 0)
+			break;
+		n += r;
+		b[n] = 0;
+		if (memmem(b, n, what, strlen(what)))
+			return true;
+	}
+	fail("did not see \"%s\" (got %zu bytes)", what, n);
+	return false;
+}
+
+static int wait_exit(pid_t pid, int ms)
+{
+	int st, i;
+
+	for (i = 0; i < ms; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+		usleep(1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+static int unix_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static pid_t spawn(char **argv, int out)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(out >= 0 ? out : null, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void endpoint_tests(void)
+{
+	char sock[300], ready[300], trace[300], ctl[300], uctl[310];
+	char usock[310], line[256];
+	char *argv[16];
+	bool ok;
+	int fd, rc, pfd[2];
+	pid_t pid;
+	FILE *f;
+
+	/* --listen: QEMU connects to us; exit 0 when it goes away */
+	snprintf(sock, sizeof(sock), "%s/ser.sock", tmpdir);
+	snprintf(usock, sizeof(usock), "unix:%s", sock);
+	snprintf(ready, sizeof(ready), "%s/ser.ready", tmpdir);
+	snprintf(trace, sizeof(trace), "%s/ser.trace", tmpdir);
+	argv[0] = (char *)emu; argv[1] = "--model"; argv[2] = "bc66";
+	argv[3] = "--listen"; argv[4] = usock; argv[5] = "--ready-file";
+	argv[6] = ready; argv[7] = "--trace"; argv[8] = trace;
+	argv[9] = NULL;
+	pid = spawn(argv, -1);
+	ok = wait_file(ready, 3000) && (fd = unix_connect(sock)) >= 0;
+	ok = ok && wait_for(fd, "\r\nRDY\r\n", 2000);
+	ok = ok && write(fd, "AT\r", 3) == 3 && wait_for(fd, "AT\r\r\nOK\r\n", 2000);
+	if (ok)
+		close(fd);
+	rc = wait_exit(pid, 2000);
+	ok = ok && rc == 0;
+	f = fopen(trace, "r");
+	if (ok && f) {
+		bool rx = false, tx = false;
+
+		while (fgets(line, sizeof(line), f)) {
+			rx |= strstr(line, " rx 3 \"AT\\r\"") != NULL;
+			tx |= strstr(line, " tx ") != NULL;
+		}
+		ok = rx && tx;
+		if (!ok)
+			fail("trace lacks rx/tx records");
+	}
+	if (f)
+		fclose(f);
+	report(ok, "--listen unix: RDY, AT, trace, exit 0 on hangup (rc %d)", rc);
+
+	/* --connect: we are QEMU's server=on,wait=off socket */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct pollfd p = { .fd = l, .events = POLLIN };
+
+		snprintf(sock, sizeof(sock), "%s/qemu.sock", tmpdir);
+		snprintf(usock, sizeof(usock), "unix:%s", sock);
+		argv[2] = "uc20"; argv[3] = "--connect"; argv[4] = usock;
+		argv[5] = NULL;
+		pid = spawn(argv, -1);
+		/* the emulator retries until the socket exists */
+		usleep(300000);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", sock);
+		ok = !bind(l, (struct sockaddr *)&sa, sizeof(sa)) &&
+		     !listen(l, 1) && poll(&p, 1, 3000) == 1 &&
+		     (fd = accept(l, NULL, NULL)) >= 0;
+		ok = ok && wait_for(fd, "\r\nRDY\r\n", 2000);
+		ok = ok && write(fd, "ATI\r", 4) == 4 &&
+		     wait_for(fd, "UC20\r\n", 2000);
+		if (ok)
+			close(fd);
+		close(l);
+		rc = wait_exit(pid, 2000);
+		report(ok && rc == 0, "--connect unix: retries, RDY, ATI, "
+		       "exit 0 on hangup (rc %d)", rc);
+	}
+
+	/* --persist: a second connection finds the same modem */
+	snprintf(sock, sizeof(sock), "%s/ser2.sock", tmpdir);
+	snprintf(usock, sizeof(usock), "unix:%s", sock);
+	snprintf(ready, sizeof(ready), "%s/ser2.ready", tmpdir);
+	argv[2] = "bc66"; argv[3] = "--listen"; argv[4] = usock;
+	argv[5] = "--ready-file"; argv[6] = ready; argv[7] = "--persist";
+	argv[8] = NULL;
+	pid = spawn(argv, -1);
+	ok = wait_file(ready, 3000) && (fd = unix_connect(sock)) >= 0 &&
+	     wait_for(fd, "RDY", 2000) && write(fd, "ATE0\r", 5) == 5 &&
+	     wait_for(fd, "OK\r\n", 2000);
+	if (ok) {
+		close(fd);
+		usleep(50000);
+		fd = unix_connect(sock);
+		ok = fd >= 0 && write(fd, "AT\r", 3) == 3 &&
+		     wait_for(fd, "\r\nOK\r\n", 2000);
+		if (fd >= 0)
+			close(fd);
+	}
+	kill(pid, SIGTERM);
+	rc = wait_exit(pid, 2000);
+	report(ok && rc == 0, "--persist: state kept across reconnects, "
+	       "SIGTERM exits 0 (rc %d)", rc);
+
+	/* --pty: slave path on stdout; quit through the control channel */
+	snprintf(ctl, sizeof(ctl), "%s/pty.ctl", tmpdir);
+	snprintf(uctl, sizeof(uctl), "unix:%s", ctl);
+	snprintf(ready, sizeof(ready), "%s/pty.ready", tmpdir);
+	argv[2] = "uc20"; argv[3] = "--pty"; argv[4] = "--control";
+	argv[5] = uctl; argv[6] = "--ready-file"; argv[7] = ready;
+	argv[8] = "--baud"; argv[9] = "921600"; argv[10] = NULL;
+	ok = !pipe(pfd);
+	pid = spawn(argv, pfd[1]);
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	ok = ok && fgets(line, sizeof(line), f) && !strncmp(line, "pty: ", 5);
+	if (ok) {
+		line[strcspn(line, "\n")] = 0;
+		fd = open(line + 5, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		ok = fd >= 0 && wait_for(fd, "RDY", 2000) &&
+		     write(fd, "AT+CGMM\r", 8) == 8 &&
+		     wait_for(fd, "UC20\r\n\r\nOK\r\n", 2000);
+		if (fd >= 0)
+			close(fd);
+		ok = ok && wait_file(ready, 1000);
+		fd = unix_connect(ctl);
+		ok = ok && fd >= 0 && write(fd, "quit\n", 5) == 5 &&
+		     wait_for(fd, "ok", 2000);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		fail("no 'pty: ' line");
+	}
+	fclose(f);
+	rc = wait_exit(pid, 2000);
+	report(ok && rc == 0, "--pty: slave path printed, raw line, "
+	       "control 'quit' exits 0 (rc %d)", rc);
+}
+
 static void pacing_tests(void)
 {
 	static const unsigned int bauds[] = { 115200, 921600 };
@@ -1121,6 +1321,7 @@ int main(int argc, char **argv)
 	}
 	for (i = files; i < argc; i++)
 		run_chat(argv[i]);
+	endpoint_tests();
 	if (pacing)
 		pacing_tests();
 	printf("# %d tests, %d passed, %d failed (%.1f s)\n", ntest,
