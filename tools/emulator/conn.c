@@ -337,7 +337,7 @@ static void do_read(struct conn *c)
 
 	if (!want_read(c))
 		return;
-	if (c->mode == 0 && !is_udp(c))
+	if (c->mode == 0 && !is_udp(c) && M.rxbuf - c->rx_bytes < max)
 		max = M.rxbuf - c->rx_bytes;
 	else if (c->mode == 1 && !is_udp(c))
 		max = push_max();

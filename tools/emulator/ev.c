@@ -88,7 +88,9 @@ void ev_watch(int fd, uint32_t events, fd_cb cb, void *arg)
 	W[fd].on = true;
 	ev.events = events;
 	ev.data.u64 = (uint64_t)fd | ((uint64_t)W[fd].gen << 32);
-	if (epoll_ctl(epfd, op, fd, &ev) < 0)
+	/* an fd closed without ev_unwatch left the set by itself */
+	if (epoll_ctl(epfd, op, fd, &ev) < 0 &&
+	    (errno != ENOENT || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0))
 		logmsg("epoll_ctl(%d): %s", fd, strerror(errno));
 }
 
