@@ -76,6 +76,18 @@ static inline long qt_slab_bytes(void)
 	return total;
 }
 
+static inline void qt_drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	sync();
+	if (fd >= 0) {
+		if (write(fd, "3", 1) != 1)
+			perror("drop_caches");
+		close(fd);
+	}
+}
+
 /* Load qtcpip from $QTCPIP_KO unless it is loaded already. */
 static inline void qt_require_module(void)
 {

@@ -9,7 +9,8 @@ export HOME=/root LANG=C.UTF-8
 
 out=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^qtcpip.out=//p')
 . "$out/guest.env"
-export QTCPIP_TOP QTCPIP_OUT=$out QTCPIP_KERNEL QTCPIP_KO QTCPIP_KMOD_DIR
+export QTCPIP_OUT=$out
+export $(sed -n 's/^\(QTCPIP_[A-Z0-9_]*\)=.*/\1/p' "$out/guest.env")
 
 mount -t devpts -o ptmxmode=666 devpts /dev/pts 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null

@@ -109,7 +109,7 @@ struct qt_event {
 	const char *line;
 	size_t line_len;
 	/* QT_EV_DATA: the bytes (already hex-decoded where applicable). */
-	const uint8_t *data;
+	const unsigned char *data;
 	size_t data_len;
 };
 
@@ -129,7 +129,7 @@ struct qt_parser {
 	bool echo_filter;	/* drop lines starting with "AT" */
 	enum qt_pstate state;
 	size_t remain;		/* bytes (not digits) left in the data block */
-	uint8_t hexhi;		/* first digit of a pair, or 0xff */
+	unsigned char hexhi;		/* first digit of a pair, or 0xff */
 	int data_id;		/* connectID of the current data block, -1 for QIRD */
 	size_t len;		/* bytes in line[] */
 	bool overflow;		/* discarding the rest of the current line */

@@ -23,7 +23,7 @@ static void qtcpip_tx_work(struct work_struct *work)
 	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, tx_work);
 	int written;
 
-	spin_lock_bh(&qd->lock);
+	spin_lock_bh(&qd->txlock);
 	while (!qd->dead && qd->txlen) {
 		set_bit(TTY_DO_WRITE_WAKEUP, &qd->tty->flags);
 		written = qd->tty->ops->write(qd->tty, qd->txbuf + qd->txhead,
@@ -32,14 +32,13 @@ static void qtcpip_tx_work(struct work_struct *work)
 			break;
 		qd->txhead += written;
 		qd->txlen -= written;
-		qd->netdev->stats.tx_bytes += written;
 	}
 	if (!qd->txlen) {
 		qd->txhead = 0;
 		if (qd->tty)
 			clear_bit(TTY_DO_WRITE_WAKEUP, &qd->tty->flags);
 	}
-	spin_unlock_bh(&qd->lock);
+	spin_unlock_bh(&qd->txlock);
 }
 
 /* Queue @len bytes for the module. Returns -ENOSPC when they do not fit
@@ -50,7 +49,7 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 {
 	int err = 0;
 
-	spin_lock_bh(&qd->lock);
+	spin_lock_bh(&qd->txlock);
 	if (qd->dead) {
 		err = -ENODEV;
 	} else if (len > QTCPIP_TXBUF_SIZE - qd->txhead - qd->txlen) {
@@ -66,7 +65,7 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 		qd->txlen += len;
 		schedule_work(&qd->tx_work);
 	}
-	spin_unlock_bh(&qd->lock);
+	spin_unlock_bh(&qd->txlock);
 	return err;
 }
 
@@ -84,7 +83,7 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 	if (!qd)
 		return -ENOMEM;
 	kref_init(&qd->ref);
-	spin_lock_init(&qd->lock);
+	spin_lock_init(&qd->txlock);
 	INIT_WORK(&qd->tx_work, qtcpip_tx_work);
 	qd->txbuf = kmalloc(QTCPIP_TXBUF_SIZE, GFP_KERNEL);
 	qd->netdev = qtcpip_netdev_alloc(qd);
@@ -92,16 +91,20 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 		err = -ENOMEM;
 		goto err_free;
 	}
+	qt_engine_init(qd);
 	qd->tty = tty;
 	tty->disc_data = qd;
 	/* Without it the tty core never calls receive_buf (6.1). */
 	tty->receive_room = 65536;
 
+	/* Carrier comes with a ready module and an active context. */
+	netif_carrier_off(qd->netdev);
 	err = register_netdev(qd->netdev);
 	if (err)
 		goto err_detach;
 
 	netdev_info(qd->netdev, "attached to %s\n", tty->name);
+	qt_engine_start(qd);
 	return 0;
 
 err_detach:
@@ -126,19 +129,21 @@ static void qtcpip_ldisc_close(struct tty_struct *tty)
 	if (!qd)
 		return;
 
-	spin_lock_bh(&qd->lock);
+	/* The engine first: its sockets fail, its work items end. */
+	qt_engine_stop(qd);
+	spin_lock_bh(&qd->txlock);
 	qd->dead = true;
-	spin_unlock_bh(&qd->lock);
+	spin_unlock_bh(&qd->txlock);
 
 	netdev_info(qd->netdev, "detached from %s\n", tty->name);
 	unregister_netdev(qd->netdev);
 	cancel_work_sync(&qd->tx_work);
 
-	spin_lock_bh(&qd->lock);
+	spin_lock_bh(&qd->txlock);
 	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 	qd->tty = NULL;
 	qd->txlen = 0;
-	spin_unlock_bh(&qd->lock);
+	spin_unlock_bh(&qd->txlock);
 	tty->disc_data = NULL;
 
 	qtcpip_dev_put(qd);
@@ -151,9 +156,9 @@ static void qtcpip_ldisc_hangup(struct tty_struct *tty)
 
 	if (!qd)
 		return;
-	spin_lock_bh(&qd->lock);
+	spin_lock_bh(&qd->txlock);
 	qd->dead = true;
-	spin_unlock_bh(&qd->lock);
+	spin_unlock_bh(&qd->txlock);
 	netif_carrier_off(qd->netdev);
 }
 
@@ -161,10 +166,8 @@ static void qtcpip_ldisc_receive(QT_LDISC_RX_ARGS)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 
-	if (!qd)
-		return;
-	/* The AT engine takes the bytes from here; count them meanwhile. */
-	qd->netdev->stats.rx_bytes += count;
+	if (qd)
+		qt_engine_rx(qd, cp, count);
 }
 
 static void qtcpip_ldisc_write_wakeup(struct tty_struct *tty)

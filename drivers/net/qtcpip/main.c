@@ -18,19 +18,28 @@ MODULE_PARM_DESC(ldisc, "line discipline number (default 29, N_DEVELOPMENT)");
 
 static int __init qtcpip_init(void)
 {
+	int err;
+
 	/* N_TTY (0) must stay the default discipline of every tty. */
 	if (qtcpip_ldisc_num <= 0 || qtcpip_ldisc_num >= NR_LDISCS) {
 		pr_err("qtcpip: ldisc=%d is outside 1..%d\n",
 		       qtcpip_ldisc_num, NR_LDISCS - 1);
 		return -EINVAL;
 	}
-	return qtcpip_ldisc_register();
+	err = qt_sock_register();
+	if (err)
+		return err;
+	err = qtcpip_ldisc_register();
+	if (err)
+		qt_sock_unregister();
+	return err;
 }
 
 static void __exit qtcpip_exit(void)
 {
 	/* The tty core holds a module reference per attached tty. */
 	qtcpip_ldisc_unregister();
+	qt_sock_unregister();
 }
 
 module_init(qtcpip_init);
@@ -39,3 +48,4 @@ module_exit(qtcpip_exit);
 MODULE_DESCRIPTION("Sockets over the TCP/IP stack of Quectel cellular modules");
 MODULE_LICENSE("GPL");
 MODULE_ALIAS_LDISC(QTCPIP_LDISC_DEFAULT);
+MODULE_ALIAS_NETPROTO(AF_QTCPIP_DEFAULT);

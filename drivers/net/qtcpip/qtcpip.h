@@ -1,39 +1,128 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * qtcpip: internal definitions shared by the line discipline, the netdev
- * and (later) the AT engine and socket family.
+/* qtcpip: internal definitions shared by the line discipline, the netdev,
+ * the AT engine and the socket family.
  */
 #ifndef QTCPIP_H
 #define QTCPIP_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
 #include <linux/tty.h>
 #include <linux/workqueue.h>
 
-/* Bytes queued towards the module that are not yet taken by the tty. */
-#define QTCPIP_TXBUF_SIZE	4096
+#include "at_parser.h"
+#include "dialect.h"
+
+/* Bytes queued towards the module that are not yet taken by the tty:
+ * one command line (a BC66 hex send is ~1.4 KB) plus one payload.
+ */
+#define QTCPIP_TXBUF_SIZE	8192
+
+struct qt_sock;
+struct qtcpip_dev;
+
+/* Command flags. */
+#define QT_CMDF_PROMPT		BIT(0)	/* UC20 send: '>' then the payload */
+#define QT_CMDF_LATE_FINAL	BIT(1)	/* OK is not the end (BC66 send, close) */
+#define QT_CMDF_GETERROR	BIT(2)	/* on ERROR ask AT+QIGETERROR why */
+#define QT_CMDF_INTERNAL	BIT(3)	/* issued by the engine itself */
+
+/* One AT command, queued, in flight or done. Reference counted: the
+ * queue and each waiter hold one.
+ */
+struct qt_cmd {
+	struct list_head node;
+	refcount_t ref;
+	unsigned int flags;
+	unsigned long timeout;		/* jiffies, from when it is written */
+	char *line;			/* without the final CR */
+	size_t line_len;
+	u8 *payload;			/* written after the '>' prompt */
+	size_t payload_len;
+	const char *info_prefix;	/* INFO lines that belong to it */
+
+	/* Built at issue time (socket sends and reads); non-zero: skip. */
+	int (*build)(struct qtcpip_dev *qd, struct qt_cmd *cmd);
+	/* Called once it ends, under qd->lock: must not sleep. */
+	void (*done)(struct qtcpip_dev *qd, struct qt_cmd *cmd);
+	struct qt_sock *qs;		/* the socket it serves (ref held) */
+
+	/* Result. */
+	bool ended;
+	bool accepted;			/* LATE_FINAL: its OK came */
+	bool geterror;			/* ERROR came, AT+QIGETERROR asked */
+	bool geterror_write;		/* ... and still to be written */
+	int status;			/* 0, or -errno */
+	int code;			/* module error code, if known */
+	enum qt_final final;
+	char *resp;			/* INFO lines, '\n' separated */
+	size_t resp_len;
+	struct completion comp;
+};
+
+enum qt_dev_state {
+	QT_DEV_PROBING,			/* waiting for the module to answer */
+	QT_DEV_INIT,			/* running the init sequence */
+	QT_DEV_READY,
+	QT_DEV_DEAD,			/* detached */
+};
 
 /* One attached module. Lives from ldisc open until the last reference is
  * dropped; the tty pointer is valid only while the ldisc is open and is
- * cleared (under @lock) before the ldisc close returns.
+ * cleared (under txlock) before the ldisc close returns.
  */
 struct qtcpip_dev {
 	struct kref ref;
 	struct net_device *netdev;
 
-	spinlock_t lock;		/* protects the fields below */
+	spinlock_t txlock;		/* protects the fields below */
 	struct tty_struct *tty;
 	bool dead;			/* hung up or closing: no more writes */
 	u8 *txbuf;
 	size_t txhead;			/* first byte not yet written */
 	size_t txlen;			/* bytes queued from txhead */
-
 	struct work_struct tx_work;
+
+	/* AT engine; lock protects everything below and the engine state of
+	 * every socket on this device.
+	 */
+	spinlock_t lock;
+	enum qt_dev_state state;
+	const struct qt_dialect *dialect;
+	struct qt_parser parser;
+	struct list_head cmdq;		/* queued commands, FIFO */
+	struct qt_cmd *inflight;	/* at most one command at a time */
+	bool prompt_seen;		/* the in-flight send may write data */
+	bool reset_pending;		/* RDY seen while parsing */
+	struct timer_list cmd_timer;	/* deadline of the in-flight command */
+	unsigned int timeouts;		/* consecutive command timeouts */
+	struct work_struct eng_work;	/* issues the next command */
+	struct work_struct init_work;	/* probe, identify, configure */
+	wait_queue_head_t stop_wait;	/* woken when the device dies */
+	struct delayed_work tick_work;	/* connect deadlines, send retries */
+	struct qt_sock *conn[QT_MAX_CONN];	/* by connectID, ref held */
+	struct qt_sock *rx_sock;	/* owner of the current data block */
+	struct sk_buff *rx_skb;		/* the data block being received */
+	bool ctx_active[QT_MAX_CTX + 1];
+
+	/* Identity, read at init. */
+	char model[16];
+	char revision[48];
+	char imei[20];
+
+	/* Counters. */
+	u64 stray_finals;		/* final codes with no command */
+	u64 rx_dropped_bytes;		/* data with no socket to take it */
 };
 
 extern int qtcpip_ldisc_num;
+extern int qtcpip_family;
 
 /* ldisc.c */
 int qtcpip_ldisc_register(void);
@@ -45,5 +134,39 @@ struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd);
 struct qtcpip_dev *qtcpip_netdev_priv(const struct net_device *dev);
 void qtcpip_dev_get(struct qtcpip_dev *qd);
 void qtcpip_dev_put(struct qtcpip_dev *qd);
+
+/* at_engine.c */
+void qt_engine_init(struct qtcpip_dev *qd);
+void qt_engine_start(struct qtcpip_dev *qd);
+void qt_engine_stop(struct qtcpip_dev *qd);
+void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len);
+struct qt_cmd *qt_cmd_alloc(const char *fmt, ...) __printf(1, 2);
+void qt_cmd_put(struct qt_cmd *cmd);
+void qt_cmd_queue(struct qtcpip_dev *qd, struct qt_cmd *cmd);
+void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd);
+int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd);
+int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
+	    size_t resp_size, const char *fmt, ...) __printf(5, 6);
+void qt_engine_kick(struct qtcpip_dev *qd);
+void qt_engine_reset(struct qtcpip_dev *qd, int err);
+
+/* at_init.c */
+void qt_init_work(struct work_struct *work);
+
+/* sock.c */
+int qt_sock_register(void);
+void qt_sock_unregister(void);
+void qt_sock_event_open(struct qtcpip_dev *qd, int id, int code);
+void qt_sock_event_closed(struct qtcpip_dev *qd, int id);
+void qt_sock_event_recv(struct qtcpip_dev *qd, int id);
+void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx);
+void qt_sock_fail_all(struct qtcpip_dev *qd, int err);
+void qt_sock_tick(struct qtcpip_dev *qd);
+
+/* sock_data.c */
+void qt_sock_rx_start(struct qtcpip_dev *qd, int id, int len);
+void qt_sock_rx_data(struct qtcpip_dev *qd, const u8 *data, size_t len);
+void qt_sock_rx_end(struct qtcpip_dev *qd);
+void qt_sock_rx_abort(struct qtcpip_dev *qd);
 
 #endif /* QTCPIP_H */

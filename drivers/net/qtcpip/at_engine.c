@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qtcpip: the AT engine.
+ *
+ * One command is in flight at a time. Commands wait in a FIFO; a socket
+ * has at most one command queued at a time and queues the next one at the
+ * tail when it ends, so a busy socket cannot starve the others or the
+ * control plane. Commands are written from a work item; module output is
+ * parsed in receive_buf, which never waits: it ends commands, routes data
+ * blocks to sockets and dispatches URCs, all under qd->lock.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ctype.h>
+
+#include "qtcpip.h"
+
+static unsigned int qt_at_timeout_ms;
+module_param_named(at_timeout_ms, qt_at_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(at_timeout_ms,
+		 "cap on every AT command deadline in ms (0: the manuals' values)");
+
+/* A command without a deadline of its own: the manuals' 60 s rule. */
+#define QT_CMD_TIMEOUT_MS	60000
+/* Consecutive timeouts after which the module is taken as gone. */
+#define QT_MAX_TIMEOUTS		3
+#define QT_RESP_MAX		4096
+
+static unsigned long qt_deadline(unsigned int ms)
+{
+	if (qt_at_timeout_ms && ms > qt_at_timeout_ms)
+		ms = qt_at_timeout_ms;
+	return msecs_to_jiffies(ms);
+}
+
+struct qt_cmd *qt_cmd_alloc(const char *fmt, ...)
+{
+	struct qt_cmd *cmd;
+	va_list ap;
+
+	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd)
+		return NULL;
+	refcount_set(&cmd->ref, 1);
+	init_completion(&cmd->comp);
+	cmd->timeout = qt_deadline(QT_CMD_TIMEOUT_MS);
+	if (fmt) {
+		va_start(ap, fmt);
+		cmd->line = kvasprintf(GFP_KERNEL, fmt, ap);
+		va_end(ap);
+		if (!cmd->line) {
+			kfree(cmd);
+			return NULL;
+		}
+		cmd->line_len = strlen(cmd->line);
+	}
+	return cmd;
+}
+
+void qt_cmd_put(struct qt_cmd *cmd)
+{
+	if (!cmd || !refcount_dec_and_test(&cmd->ref))
+		return;
+	kfree(cmd->line);
+	kfree(cmd->resp);
+	kfree(cmd);
+}
+
+void qt_engine_kick(struct qtcpip_dev *qd)
+{
+	schedule_work(&qd->eng_work);
+}
+
+/* End the in-flight command. Called under qd->lock. */
+static void qt_cmd_end(struct qtcpip_dev *qd, int status)
+{
+	struct qt_cmd *cmd = qd->inflight;
+
+	if (!cmd)
+		return;
+	qd->inflight = NULL;
+	qd->prompt_seen = false;
+	cmd->status = status;
+	cmd->ended = true;
+	if (status != -ETIMEDOUT)
+		qd->timeouts = 0;
+	if (cmd->done)
+		cmd->done(qd, cmd);
+	complete_all(&cmd->comp);
+	qt_cmd_put(cmd);
+	qt_engine_kick(qd);
+}
+
+/* End a queued command that never ran. Called under qd->lock. */
+static void qt_cmd_cancel(struct qtcpip_dev *qd, struct qt_cmd *cmd, int err)
+{
+	list_del_init(&cmd->node);
+	cmd->status = err;
+	cmd->ended = true;
+	if (cmd->done)
+		cmd->done(qd, cmd);
+	complete_all(&cmd->comp);
+	qt_cmd_put(cmd);
+}
+
+/* Fail the command in flight and every queued one. Called under qd->lock. */
+static void qt_engine_flush(struct qtcpip_dev *qd, int err)
+{
+	struct qt_cmd *cmd, *tmp;
+
+	if (qd->inflight)
+		qt_cmd_end(qd, err);
+	list_for_each_entry_safe(cmd, tmp, &qd->cmdq, node)
+		qt_cmd_cancel(qd, cmd, err);
+}
+
+void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	if (qd->state == QT_DEV_DEAD) {
+		INIT_LIST_HEAD(&cmd->node);
+		cmd->status = -ENODEV;
+		cmd->ended = true;
+		if (cmd->done)
+			cmd->done(qd, cmd);
+		complete_all(&cmd->comp);
+		qt_cmd_put(cmd);
+		return;
+	}
+	list_add_tail(&cmd->node, &qd->cmdq);
+	qt_engine_kick(qd);
+}
+
+void qt_cmd_queue(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	spin_lock_bh(&qd->lock);
+	qt_cmd_queue_locked(qd, cmd);
+	spin_unlock_bh(&qd->lock);
+}
+
+/* Queue @cmd and wait for it to end. The engine always ends it, by the
+ * module's answer, its deadline or detach; a fatal signal only stops the
+ * wait (the command still runs, its result is then ignored).
+ */
+int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	refcount_inc(&cmd->ref);
+	qt_cmd_queue(qd, cmd);
+	if (wait_for_completion_killable(&cmd->comp))
+		return -EINTR;
+	return cmd->status;
+}
+
+/* Run one command and copy its INFO lines to @resp (may be NULL). */
+int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
+	    size_t resp_size, const char *fmt, ...)
+{
+	struct qt_cmd *cmd;
+	va_list ap;
+	int err;
+
+	cmd = qt_cmd_alloc(NULL);
+	if (!cmd)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	cmd->line = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	if (!cmd->line) {
+		qt_cmd_put(cmd);
+		return -ENOMEM;
+	}
+	cmd->line_len = strlen(cmd->line);
+	if (timeout_ms)
+		cmd->timeout = qt_deadline(timeout_ms);
+	err = qt_cmd_exec(qd, cmd);
+	if (resp && resp_size) {
+		resp[0] = '\0';
+		if (!err && cmd->resp)
+			strscpy(resp, cmd->resp, resp_size);
+	}
+	qt_cmd_put(cmd);
+	return err;
+}
+
+static void qt_write_locked(struct qtcpip_dev *qd, const void *buf, size_t len)
+{
+	int err = qtcpip_dev_write(qd, buf, len);
+
+	/* The queue holds one command and one payload; only detach fails it. */
+	if (err && err != -ENODEV)
+		netdev_warn_once(qd->netdev, "tx queue: %d\n", err);
+}
+
+/* Issue the next command, or the payload of the one in flight. */
+static void qt_eng_work(struct work_struct *work)
+{
+	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, eng_work);
+	struct qt_cmd *cmd;
+
+	spin_lock_bh(&qd->lock);
+	cmd = qd->inflight;
+	if (cmd) {
+		/* UC20 send: the module asked for the data. */
+		if (qd->prompt_seen && cmd->payload) {
+			qd->prompt_seen = false;
+			qt_write_locked(qd, cmd->payload, cmd->payload_len);
+			cmd->payload = NULL;
+		}
+		if (cmd->geterror_write) {
+			cmd->geterror_write = false;
+			qt_write_locked(qd, "AT+QIGETERROR\r", 14);
+			mod_timer(&qd->cmd_timer, jiffies + cmd->timeout);
+		}
+		goto out;
+	}
+	while (!list_empty(&qd->cmdq) && qd->state != QT_DEV_DEAD) {
+		cmd = list_first_entry(&qd->cmdq, struct qt_cmd, node);
+		list_del_init(&cmd->node);
+		if (cmd->build && cmd->build(qd, cmd)) {
+			/* Nothing to do any more (data already gone). */
+			cmd->status = -ECANCELED;
+			cmd->ended = true;
+			if (cmd->done)
+				cmd->done(qd, cmd);
+			complete_all(&cmd->comp);
+			qt_cmd_put(cmd);
+			continue;
+		}
+		qd->inflight = cmd;
+		qd->prompt_seen = false;
+		qt_write_locked(qd, cmd->line, cmd->line_len);
+		qt_write_locked(qd, "\r", 1);
+		mod_timer(&qd->cmd_timer, jiffies + cmd->timeout);
+		break;
+	}
+out:
+	spin_unlock_bh(&qd->lock);
+}
+
+/* The in-flight command's deadline passed. */
+static void qt_cmd_timer(struct timer_list *t)
+{
+	struct qtcpip_dev *qd = from_timer(qd, t, cmd_timer);
+	bool lost = false;
+
+	spin_lock_bh(&qd->lock);
+	if (qd->inflight && qd->state != QT_DEV_DEAD) {
+		if (qd->state == QT_DEV_READY)
+			netdev_warn(qd->netdev, "no answer to %.32s\n",
+				    qd->inflight->line);
+		/* Whatever half line or data block we had is worthless. */
+		qt_parser_reset(&qd->parser);
+		qt_sock_rx_abort(qd);
+		qd->timeouts++;
+		qt_cmd_end(qd, -ETIMEDOUT);
+		lost = qd->timeouts >= QT_MAX_TIMEOUTS &&
+		       qd->state == QT_DEV_READY;
+	}
+	spin_unlock_bh(&qd->lock);
+	/* A mute module: fail the sockets and probe until it answers. */
+	if (lost)
+		qt_engine_reset(qd, -ETIMEDOUT);
+}
+
+static void qt_resp_append(struct qt_cmd *cmd, const char *line, size_t len)
+{
+	size_t need = cmd->resp_len + len + 2;
+	char *resp;
+
+	if (need > QT_RESP_MAX)
+		return;
+	resp = krealloc(cmd->resp, need, GFP_ATOMIC);
+	if (!resp)
+		return;
+	if (cmd->resp_len)
+		resp[cmd->resp_len++] = '\n';
+	memcpy(resp + cmd->resp_len, line, len);
+	cmd->resp_len += len;
+	resp[cmd->resp_len] = '\0';
+	cmd->resp = resp;
+}
+
+static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	struct qt_cmd *cmd = qd->inflight;
+
+	if (!cmd) {
+		qd->stray_finals++;
+		return;
+	}
+	cmd->final = ev->final;
+	switch (ev->final) {
+	case QT_FINAL_OK:
+		if (cmd->geterror) {
+			/* The answer to AT+QIGETERROR: the command failed. */
+			qt_cmd_end(qd, -EIO);
+			return;
+		}
+		if (cmd->flags & QT_CMDF_LATE_FINAL) {
+			cmd->accepted = true;
+			return;
+		}
+		qt_cmd_end(qd, 0);
+		break;
+	case QT_FINAL_SEND_OK:
+	case QT_FINAL_CLOSE_OK:
+	case QT_FINAL_CONNECT:
+		qt_cmd_end(qd, 0);
+		break;
+	case QT_FINAL_SEND_FAIL:
+		/* The module's send buffer is full: try again later. */
+		qt_cmd_end(qd, -ENOBUFS);
+		break;
+	case QT_FINAL_CME_ERROR:
+	case QT_FINAL_CMS_ERROR:
+		cmd->code = ev->code;
+		qt_cmd_end(qd, -EIO);
+		break;
+	case QT_FINAL_NO_CARRIER:
+		qt_cmd_end(qd, -ENOTCONN);
+		break;
+	case QT_FINAL_ERROR:
+		/* Ask why, as part of the same command (one in flight). */
+		if ((cmd->flags & QT_CMDF_GETERROR) && !cmd->geterror) {
+			cmd->geterror = true;
+			cmd->geterror_write = true;
+			qt_engine_kick(qd);
+			return;
+		}
+		qt_cmd_end(qd, -EIO);
+		break;
+	default:
+		qt_cmd_end(qd, cmd->geterror ? -EIO : 0);
+		break;
+	}
+}
+
+static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	struct qt_cmd *cmd = qd->inflight;
+
+	if (!cmd)
+		return;
+	if (cmd->geterror) {
+		if (!strncmp(ev->line, "+QIGETERROR:", 12) &&
+		    sscanf(ev->line + 12, "%d", &cmd->code) != 1)
+			cmd->code = 0;
+		return;
+	}
+	if (cmd->qs && !strncmp(ev->line, "+QIRD:", 6)) {
+		/* Data of a read: its bytes follow as QT_EV_DATA. */
+		cmd->code = ev->len;
+		qt_sock_rx_start(qd, -1, ev->len);
+		return;
+	}
+	qt_resp_append(cmd, ev->line, ev->line_len);
+}
+
+static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	switch (ev->urc) {
+	case QT_URC_RECV:
+	case QT_URC_BUFF_FULL:
+		qt_sock_event_recv(qd, ev->id);
+		break;
+	case QT_URC_RECV_PUSH:
+		qt_sock_rx_start(qd, ev->id, ev->len);
+		break;
+	case QT_URC_CLOSED:
+		qt_sock_event_closed(qd, ev->id);
+		break;
+	case QT_URC_QIOPEN:
+		qt_sock_event_open(qd, ev->id, ev->code);
+		break;
+	case QT_URC_PDPDEACT:
+		qt_sock_event_pdpdeact(qd, ev->id);
+		break;
+	case QT_URC_RDY:
+		/* The module rebooted: handled once this input is parsed. */
+		qd->reset_pending = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void qt_on_event(void *ctx, const struct qt_event *ev)
+{
+	struct qtcpip_dev *qd = ctx;
+
+	switch (ev->type) {
+	case QT_EV_FINAL:
+		qt_on_final(qd, ev);
+		break;
+	case QT_EV_INFO:
+		qt_on_info(qd, ev);
+		break;
+	case QT_EV_URC:
+		qt_on_urc(qd, ev);
+		break;
+	case QT_EV_DATA:
+		qt_sock_rx_data(qd, ev->data, ev->data_len);
+		break;
+	case QT_EV_DATA_END:
+		qt_sock_rx_end(qd);
+		break;
+	case QT_EV_PROMPT:
+		if (qd->inflight && (qd->inflight->flags & QT_CMDF_PROMPT)) {
+			qd->prompt_seen = true;
+			qt_engine_kick(qd);
+		}
+		break;
+	default:
+		/* Overlong line, bad hex, malformed header. */
+		qd->netdev->stats.rx_errors++;
+		break;
+	}
+}
+
+/* Bytes from the module (receive_buf). Never waits. */
+void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
+{
+	bool reset;
+
+	spin_lock_bh(&qd->lock);
+	if (qd->state != QT_DEV_DEAD)
+		qt_parser_feed(&qd->parser, buf, len);
+	reset = qd->reset_pending;
+	qd->reset_pending = false;
+	spin_unlock_bh(&qd->lock);
+	if (reset) {
+		netdev_warn(qd->netdev, "module reset\n");
+		qt_engine_reset(qd, -ENETRESET);
+	}
+}
+
+/* Fail everything in progress with @err and start over from probing. */
+void qt_engine_reset(struct qtcpip_dev *qd, int err)
+{
+	spin_lock_bh(&qd->lock);
+	if (qd->state != QT_DEV_DEAD) {
+		qd->state = QT_DEV_PROBING;
+		qt_engine_flush(qd, err);
+		qt_parser_reset(&qd->parser);
+		qt_sock_rx_abort(qd);
+		/* After a reboot the module echoes again until ATE0. */
+		qt_parser_set_echo_filter(&qd->parser, true);
+		schedule_work(&qd->init_work);
+	}
+	spin_unlock_bh(&qd->lock);
+	netif_carrier_off(qd->netdev);
+	qt_sock_fail_all(qd, err);
+}
+
+static void qt_tick_work(struct work_struct *work)
+{
+	struct qtcpip_dev *qd = container_of(to_delayed_work(work),
+					     struct qtcpip_dev, tick_work);
+
+	qt_sock_tick(qd);
+	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
+		schedule_delayed_work(&qd->tick_work, HZ / 10);
+}
+
+void qt_engine_init(struct qtcpip_dev *qd)
+{
+	spin_lock_init(&qd->lock);
+	INIT_LIST_HEAD(&qd->cmdq);
+	init_waitqueue_head(&qd->stop_wait);
+	INIT_WORK(&qd->eng_work, qt_eng_work);
+	INIT_WORK(&qd->init_work, qt_init_work);
+	INIT_DELAYED_WORK(&qd->tick_work, qt_tick_work);
+	timer_setup(&qd->cmd_timer, qt_cmd_timer, 0);
+	qd->state = QT_DEV_PROBING;
+	qt_parser_init(&qd->parser, QT_MODEL_UNKNOWN, qt_on_event, qd);
+	qt_parser_set_echo_filter(&qd->parser, true);
+}
+
+void qt_engine_start(struct qtcpip_dev *qd)
+{
+	schedule_work(&qd->init_work);
+	schedule_delayed_work(&qd->tick_work, HZ / 10);
+}
+
+/* Detach: end every command, stop every work item, fail every socket.
+ * Called before the tty is forgotten; nothing of the engine runs after.
+ */
+void qt_engine_stop(struct qtcpip_dev *qd)
+{
+	spin_lock_bh(&qd->lock);
+	qd->state = QT_DEV_DEAD;
+	qt_engine_flush(qd, -ENODEV);
+	qt_sock_rx_abort(qd);
+	spin_unlock_bh(&qd->lock);
+	wake_up(&qd->stop_wait);
+
+	cancel_work_sync(&qd->init_work);
+	cancel_delayed_work_sync(&qd->tick_work);
+	del_timer_sync(&qd->cmd_timer);
+	cancel_work_sync(&qd->eng_work);
+	qt_sock_fail_all(qd, -ENODEV);
+}

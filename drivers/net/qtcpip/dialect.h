@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* qtcpip: what differs between the BC66 and UC20 command sets. */
+#ifndef QTCPIP_DIALECT_H
+#define QTCPIP_DIALECT_H
+
+#include <linux/types.h>
+
+#include "at_parser.h"
+
+/* Upper bounds over both dialects, for static arrays. */
+#define QT_MAX_CONN	12
+#define QT_MAX_CTX	16
+
+struct qt_dialect {
+	enum qt_model model;
+	const char *name;
+	int max_conn;		/* connectIDs are 0..max_conn-1 */
+	int max_ctx;		/* contextIDs are 1..max_ctx */
+	int max_active_ctx;	/* contexts active at once */
+	int max_send;		/* bytes per AT+QISEND */
+	int max_read;		/* bytes per AT+QIRD */
+	bool has_pdp_cmds;	/* AT+QICSGP, AT+QIACT, AT+QIDEACT */
+	bool send_inline;	/* BC66: data inside the command line */
+	bool send_ok_final;	/* BC66: OK then SEND OK ends a send */
+	bool close_ok_final;	/* BC66: OK then CLOSE OK ends a close */
+	bool has_transparent;	/* access mode 2 */
+	bool has_servers;	/* TCP LISTENER, UDP SERVICE */
+	bool has_ipv6;		/* AT+QIOPEN <protocol_type> 1 */
+	unsigned int open_timeout_ms;	/* wait for +QIOPEN */
+	unsigned int close_timeout_ms;	/* wait for AT+QICLOSE */
+	int err_first, err_last;	/* AT+QIGETERROR code range */
+	const struct qt_errmap *errors;	/* indexed by code - err_first */
+};
+
+struct qt_errmap {
+	const char *text;	/* the manual's description */
+	int err;		/* positive errno */
+};
+
+extern const struct qt_dialect qt_dialect_bc66;
+extern const struct qt_dialect qt_dialect_uc20;
+
+/* The errno for a module error code (chapter 3), EIO when unknown. */
+int qt_dialect_errno(const struct qt_dialect *d, int code);
+/* The manual's description of a module error code, or NULL. */
+const char *qt_dialect_errtext(const struct qt_dialect *d, int code);
+
+#endif /* QTCPIP_DIALECT_H */

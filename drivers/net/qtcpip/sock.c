@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qtcpip: the AF_QTCPIP socket family.
+ *
+ * A SOCK_STREAM socket is a module TCP client, a SOCK_DGRAM one a UDP
+ * client. connect() takes a free connectID on the chosen module and sends
+ * AT+QIOPEN; the module's URCs then drive the socket's state. The engine
+ * reaches sockets only through qd->conn[], which holds a reference.
+ */
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/ipv6.h>
+#include <linux/inet.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <linux/sockios.h>
+#include <net/sock.h>
+
+#include "sock.h"
+
+int qtcpip_family = AF_QTCPIP_DEFAULT;
+module_param_named(family, qtcpip_family, int, 0444);
+MODULE_PARM_DESC(family, "socket family number (default 23, see qtcpip.rst)");
+
+static struct proto qt_proto = {
+	.name		= "QTCPIP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct qt_sock),
+};
+
+void qt_sock_set_error(struct qt_sock *qs, int err)
+{
+	WRITE_ONCE(qs->sk.sk_err, err);
+	sk_error_report(&qs->sk);
+}
+
+/* The engine lost the connection: the socket sees @err and EOF. Called
+ * under qd->lock.
+ */
+static void qt_sock_kill(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
+{
+	struct sock *sk = &qs->sk;
+
+	qs->state = QT_SS_CLOSED;
+	qs->rx_hint = false;
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (err)
+		qt_sock_set_error(qs, err);
+	sk->sk_state_change(sk);
+}
+
+/* Drop the table's reference for a connectID the module no longer uses. */
+static void qt_conn_release(struct qtcpip_dev *qd, int id)
+{
+	struct qt_sock *qs = qd->conn[id];
+
+	if (!qs)
+		return;
+	qd->conn[id] = NULL;
+	if (qs->id == id)
+		qs->id = -1;
+	sock_put(&qs->sk);
+}
+
+static void qt_close_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+
+	/* Even a failed close: the next AT+QIOPEN on this id will tell. */
+	qs->close_queued = false;
+	if (qs->id >= 0 && qd->conn[qs->id] == qs)
+		qt_conn_release(qd, qs->id);
+	cmd->qs = NULL;
+	sock_put(&qs->sk);
+}
+
+/* Give the connectID back to the module (AT+QICLOSE). Under qd->lock. */
+void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	struct qt_cmd *cmd;
+
+	if (qs->close_queued || qs->id < 0)
+		return;
+	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	if (cmd)
+		cmd->line = kasprintf(GFP_ATOMIC, "AT+QICLOSE=%d", qs->id);
+	if (!cmd || !cmd->line) {
+		/* Forget the id: the module will refuse it until reset. */
+		kfree(cmd);
+		qt_conn_release(qd, qs->id);
+		return;
+	}
+	refcount_set(&cmd->ref, 1);
+	init_completion(&cmd->comp);
+	cmd->line_len = strlen(cmd->line);
+	cmd->timeout = msecs_to_jiffies(qd->dialect->close_timeout_ms);
+	if (qd->dialect->close_ok_final)
+		cmd->flags |= QT_CMDF_LATE_FINAL;
+	cmd->done = qt_close_done;
+	sock_hold(&qs->sk);
+	cmd->qs = qs;
+	qs->close_queued = true;
+	qt_cmd_queue_locked(qd, cmd);
+}
+
+/* +QIOPEN: <id>,<err> */
+void qt_sock_event_open(struct qtcpip_dev *qd, int id, int code)
+{
+	struct qt_sock *qs;
+
+	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
+		return;
+	qs = qd->conn[id];
+	if (qs->state != QT_SS_OPENING)
+		return;
+	if (code == 0) {
+		qs->state = QT_SS_CONNECTED;
+		qs->sk.sk_state_change(&qs->sk);
+		qs->sk.sk_write_space(&qs->sk);
+		qt_sock_schedule_send(qd, qs);
+		return;
+	}
+	/* The module keeps the failed id until AT+QICLOSE (manual 2.1). */
+	qs->state = QT_SS_UNCONN;
+	qt_sock_set_error(qs, qt_dialect_errno(qd->dialect, code));
+	qs->sk.sk_state_change(&qs->sk);
+	qt_sock_queue_close(qd, qs);
+}
+
+/* The peer closed: deliver what the module still holds, then EOF. */
+static void qt_sock_peer_done(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	struct sock *sk = &qs->sk;
+
+	qs->state = QT_SS_CLOSED;
+	sk->sk_shutdown |= SHUTDOWN_MASK;
+	if (qs->rx_lost)
+		qt_sock_set_error(qs, ECONNRESET);
+	sk->sk_state_change(sk);
+	sk->sk_data_ready(sk);
+	skb_queue_purge(&qs->txq);
+	qt_sock_queue_close(qd, qs);
+}
+
+void qt_sock_event_closed(struct qtcpip_dev *qd, int id)
+{
+	struct qt_sock *qs;
+
+	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
+		return;
+	qs = qd->conn[id];
+	if (qs->peer_closed || qs->state != QT_SS_CONNECTED)
+		return;
+	qs->peer_closed = true;
+	if (qs->mode == QTCPIP_MODE_BUFFER) {
+		/* Unread data may remain: the drain ends with the EOF. */
+		qs->rx_hint = true;
+		qt_sock_schedule_read(qd, qs);
+		if (qs->read_queued)
+			return;
+	}
+	qt_sock_peer_done(qd, qs);
+}
+
+/* Called when a drain found the module's buffer empty. Under qd->lock. */
+void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	if (qs->peer_closed && qs->state == QT_SS_CONNECTED)
+		qt_sock_peer_done(qd, qs);
+}
+
+void qt_sock_event_recv(struct qtcpip_dev *qd, int id)
+{
+	struct qt_sock *qs;
+
+	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
+		return;
+	qs = qd->conn[id];
+	qs->rx_hint = true;
+	qt_sock_schedule_read(qd, qs);
+}
+
+void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx)
+{
+	int id;
+
+	if (ctx < 1 || ctx > QT_MAX_CTX)
+		return;
+	qd->ctx_active[ctx] = false;
+	for (id = 0; id < QT_MAX_CONN; id++) {
+		struct qt_sock *qs = qd->conn[id];
+
+		if (qs && qs->ctx == ctx && qs->state != QT_SS_CLOSED &&
+		    !qs->releasing) {
+			qt_sock_kill(qd, qs, ENETDOWN);
+			skb_queue_purge(&qs->txq);
+			qt_sock_queue_close(qd, qs);
+		}
+	}
+	if (ctx == 1)
+		netif_carrier_off(qd->netdev);
+}
+
+/* Module reset or detach: every connection is gone. */
+void qt_sock_fail_all(struct qtcpip_dev *qd, int err)
+{
+	struct qt_sock *gone[QT_MAX_CONN];
+	int id, n = 0;
+
+	spin_lock_bh(&qd->lock);
+	for (id = 0; id < QT_MAX_CONN; id++) {
+		struct qt_sock *qs = qd->conn[id];
+
+		if (!qs)
+			continue;
+		qt_sock_kill(qd, qs, qs->releasing ? 0 : -err);
+		qs->read_queued = false;
+		qs->send_queued = false;
+		qs->close_queued = false;
+		qs->id = -1;
+		qd->conn[id] = NULL;
+		gone[n++] = qs;
+	}
+	spin_unlock_bh(&qd->lock);
+	/* Outside the lock: this may be the last reference. */
+	while (n--) {
+		skb_queue_purge(&gone[n]->txq);
+		sock_put(&gone[n]->sk);
+	}
+}
+
+/* Every 100 ms: connect deadlines and send retries. */
+void qt_sock_tick(struct qtcpip_dev *qd)
+{
+	int id;
+
+	spin_lock_bh(&qd->lock);
+	for (id = 0; id < QT_MAX_CONN; id++) {
+		struct qt_sock *qs = qd->conn[id];
+
+		if (!qs)
+			continue;
+		if (qs->state == QT_SS_OPENING &&
+		    time_after_eq(jiffies, qs->open_deadline)) {
+			qs->state = QT_SS_UNCONN;
+			qt_sock_set_error(qs, ETIMEDOUT);
+			qs->sk.sk_state_change(&qs->sk);
+			qt_sock_queue_close(qd, qs);
+		}
+		if (qs->send_retry && time_after_eq(jiffies, qs->send_retry_at)) {
+			qs->send_retry = false;
+			qt_sock_schedule_send(qd, qs);
+		}
+		if (qs->rx_hint)
+			qt_sock_schedule_read(qd, qs);
+	}
+	spin_unlock_bh(&qd->lock);
+}
+
+/* The module for a new connection: the bound device, else the first one
+ * that is ready. Returns a referenced device or an ERR_PTR.
+ */
+static struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk)
+{
+	struct qtcpip_dev *qd = NULL;
+	struct net_device *dev;
+	int bound = READ_ONCE(sk->sk_bound_dev_if);
+
+	rcu_read_lock();
+	if (bound) {
+		dev = dev_get_by_index_rcu(sock_net(sk), bound);
+		qd = dev ? qtcpip_netdev_priv(dev) : NULL;
+		if (!qd) {
+			rcu_read_unlock();
+			return ERR_PTR(-ENODEV);
+		}
+	} else {
+		for_each_netdev_rcu(sock_net(sk), dev) {
+			struct qtcpip_dev *cand = qtcpip_netdev_priv(dev);
+
+			if (cand && READ_ONCE(cand->state) == QT_DEV_READY) {
+				qd = cand;
+				break;
+			}
+		}
+		if (!qd) {
+			rcu_read_unlock();
+			return ERR_PTR(-ENETUNREACH);
+		}
+	}
+	qtcpip_dev_get(qd);
+	rcu_read_unlock();
+	return qd;
+}
+
+/* The host string for AT+QIOPEN from a connect() address. */
+static int qt_sock_parse_addr(struct qt_sock *qs, struct sockaddr *uaddr,
+			      int alen, char *host, size_t hsize, u16 *port,
+			      bool *v6)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)uaddr;
+	struct sockaddr_qt *sqt = (struct sockaddr_qt *)uaddr;
+	size_t i, n;
+
+	*v6 = false;
+	if (alen < (int)sizeof(sa_family_t))
+		return -EINVAL;
+	if (uaddr->sa_family == AF_INET) {
+		if (alen < (int)sizeof(*sin))
+			return -EINVAL;
+		snprintf(host, hsize, "%pI4", &sin->sin_addr);
+		*port = ntohs(sin->sin_port);
+	} else if (uaddr->sa_family == AF_INET6) {
+		if (alen < SIN6_LEN_RFC2133)
+			return -EINVAL;
+		snprintf(host, hsize, "%pI6c", &sin6->sin6_addr);
+		*port = ntohs(sin6->sin6_port);
+		*v6 = true;
+	} else if (uaddr->sa_family == qtcpip_family) {
+		if (alen < (int)offsetof(struct sockaddr_qt, sqt_host) + 2 ||
+		    sqt->sqt_reserved)
+			return -EINVAL;
+		n = strnlen(sqt->sqt_host,
+			    min_t(size_t, QTCPIP_HOST_MAX,
+				  alen - offsetof(struct sockaddr_qt, sqt_host)));
+		if (!n || n >= QTCPIP_HOST_MAX || n >= hsize)
+			return -EINVAL;
+		/* The name goes inside a quoted AT argument. */
+		for (i = 0; i < n; i++)
+			if (sqt->sqt_host[i] <= ' ' || sqt->sqt_host[i] > '~' ||
+			    sqt->sqt_host[i] == '"')
+				return -EINVAL;
+		memcpy(host, sqt->sqt_host, n);
+		host[n] = '\0';
+		*port = ntohs(sqt->sqt_port);
+	} else {
+		return -EAFNOSUPPORT;
+	}
+	if (!*port)
+		return -EINVAL;
+	memcpy(&qs->peer, uaddr, min_t(int, alen, sizeof(qs->peer)));
+	qs->peer_len = min_t(int, alen, sizeof(qs->peer));
+	return 0;
+}
+
+static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+
+	/* OK: +QIOPEN follows. ERROR: no connection was started. */
+	if (cmd->status && qs->state == QT_SS_OPENING) {
+		qs->state = QT_SS_UNCONN;
+		qt_sock_set_error(qs, cmd->status == -ENODEV ? ENODEV :
+				  cmd->code ? qt_dialect_errno(qd->dialect, cmd->code) :
+				  -cmd->status);
+		qs->sk.sk_state_change(&qs->sk);
+		if (qs->id >= 0 && qd->conn[qs->id] == qs)
+			qt_conn_release(qd, qs->id);
+	}
+	cmd->qs = NULL;
+	sock_put(&qs->sk);
+}
+
+/* Take a connectID and send AT+QIOPEN. Under lock_sock. */
+static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
+			const char *host, u16 port, bool v6)
+{
+	const struct qt_dialect *d;
+	bool dgram = qs->sk.sk_type == SOCK_DGRAM;
+	struct qt_cmd *cmd;
+	int id, err = 0;
+
+	cmd = qt_cmd_alloc(NULL);
+	if (!cmd)
+		return -ENOMEM;
+	spin_lock_bh(&qd->lock);
+	d = qd->dialect;
+	if (qd->state != QT_DEV_READY || !d) {
+		err = qd->state == QT_DEV_DEAD ? -ENODEV : -ENETDOWN;
+		goto out;
+	}
+	if (qs->ctx > d->max_ctx) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (!qd->ctx_active[qs->ctx]) {
+		err = -ENETDOWN;
+		goto out;
+	}
+	if (v6 && !d->has_ipv6) {
+		err = -EAFNOSUPPORT;
+		goto out;
+	}
+	if (qs->mode > QTCPIP_MODE_PUSH) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	for (id = 0; id < d->max_conn; id++)
+		if (!qd->conn[id])
+			break;
+	if (id == d->max_conn) {
+		err = -ENOBUFS;
+		goto out;
+	}
+	if (d->model == QT_MODEL_BC66)
+		cmd->line = kasprintf(GFP_ATOMIC,
+				      "AT+QIOPEN=%d,%d,\"%s\",\"%s\",%u,0,%d,%d",
+				      qs->ctx, id, dgram ? "UDP" : "TCP", host,
+				      port, qs->mode, v6 ? 1 : 0);
+	else
+		cmd->line = kasprintf(GFP_ATOMIC,
+				      "AT+QIOPEN=%d,%d,\"%s\",\"%s\",%u,0,%d",
+				      qs->ctx, id, dgram ? "UDP" : "TCP", host,
+				      port, qs->mode);
+	if (!cmd->line) {
+		err = -ENOMEM;
+		goto out;
+	}
+	cmd->line_len = strlen(cmd->line);
+	cmd->flags = QT_CMDF_GETERROR;
+	cmd->done = qt_open_done;
+	sock_hold(&qs->sk);
+	cmd->qs = qs;
+	sock_hold(&qs->sk);
+	qd->conn[id] = qs;
+	qs->id = id;
+	qs->state = QT_SS_OPENING;
+	qs->peer_closed = false;
+	qs->rx_hint = false;
+	qs->open_deadline = jiffies + msecs_to_jiffies(d->open_timeout_ms);
+	WRITE_ONCE(qs->sk.sk_err, 0);
+	qt_cmd_queue_locked(qd, cmd);
+	cmd = NULL;
+out:
+	spin_unlock_bh(&qd->lock);
+	qt_cmd_put(cmd);
+	return err;
+}
+
+static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
+		      int flags)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd;
+	char host[QTCPIP_HOST_MAX];
+	u16 port;
+	bool v6;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	switch (READ_ONCE(qs->state)) {
+	case QT_SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case QT_SS_OPENING:
+		err = -EALREADY;
+		if (flags & O_NONBLOCK)
+			goto out;
+		goto wait;
+	case QT_SS_CLOSED:
+		err = -EISCONN;
+		goto out;
+	default:
+		break;
+	}
+	if (READ_ONCE(qs->id) >= 0) {
+		/* The previous attempt's id is still being given back. */
+		err = -EALREADY;
+		goto out;
+	}
+	err = qt_sock_parse_addr(qs, uaddr, alen, host, sizeof(host), &port,
+				 &v6);
+	if (err)
+		goto out;
+	if (!qs->qd) {
+		qd = qt_sock_pick_dev(sk);
+		if (IS_ERR(qd)) {
+			err = PTR_ERR(qd);
+			goto out;
+		}
+		qs->qd = qd;
+	}
+	err = qt_sock_open(qs, qs->qd, host, port, v6);
+	if (err)
+		goto out;
+	sock->state = SS_CONNECTING;
+	err = -EINPROGRESS;
+	if (flags & O_NONBLOCK)
+		goto out;
+wait:
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	while (READ_ONCE(qs->state) == QT_SS_OPENING) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+		if (!timeo) {
+			err = -EINPROGRESS;
+			goto out;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			goto out;
+		}
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo,
+			      READ_ONCE(qs->state) != QT_SS_OPENING, &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	if (READ_ONCE(qs->state) == QT_SS_CONNECTED) {
+		sock->state = SS_CONNECTED;
+		err = 0;
+	} else {
+		sock->state = SS_UNCONNECTED;
+		err = sock_error(sk) ?: -ECONNREFUSED;
+	}
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int qt_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs;
+	struct qtcpip_dev *qd;
+
+	if (!sk)
+		return 0;
+	qs = qt_sk(sk);
+	lock_sock(sk);
+	qd = qs->qd;
+	if (qd) {
+		spin_lock_bh(&qd->lock);
+		qs->releasing = true;
+		/* Queued data still goes out; the close follows the last send. */
+		if (qs->state != QT_SS_CONNECTED || skb_queue_empty(&qs->txq))
+			qt_sock_queue_close(qd, qs);
+		spin_unlock_bh(&qd->lock);
+	}
+	sock_orphan(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	skb_queue_purge(&sk->sk_receive_queue);
+	release_sock(sk);
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+static __poll_t qt_poll(struct file *file, struct socket *sock,
+			poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	enum qt_sock_state state;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	state = READ_ONCE(qs->state);
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK ||
+	    state == QT_SS_CLOSED)
+		mask |= EPOLLHUP;
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (state == QT_SS_CONNECTED &&
+	    !(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)) {
+		if (sock_writeable(sk))
+			mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+		else
+			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	}
+	return mask;
+}
+
+static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	int len;
+
+	lock_sock(sk);
+	if (peer) {
+		if (READ_ONCE(qs->state) != QT_SS_CONNECTED) {
+			release_sock(sk);
+			return -ENOTCONN;
+		}
+		len = qs->peer_len;
+		memcpy(uaddr, &qs->peer, len);
+	} else {
+		/* The module does not tell its own address per connection. */
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		len = sizeof(*sin);
+	}
+	release_sock(sk);
+	return len;
+}
+
+static int qt_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+
+	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 become 1, 2, 3. */
+	how++;
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+	lock_sock(sk);
+	if (READ_ONCE(qt_sk(sk)->state) == QT_SS_UNCONN) {
+		release_sock(sk);
+		return -ENOTCONN;
+	}
+	sk->sk_shutdown |= how;
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return 0;
+}
+
+static int qt_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct sk_buff *skb;
+	int amount = 0;
+
+	switch (cmd) {
+	case SIOCINQ:
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		if (sk->sk_type == SOCK_DGRAM) {
+			skb = skb_peek(&sk->sk_receive_queue);
+			amount = skb ? skb->len : 0;
+		} else {
+			skb_queue_walk(&sk->sk_receive_queue, skb)
+				amount += skb->len;
+		}
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		return put_user(amount, (int __user *)arg);
+	case SIOCOUTQ:
+		spin_lock_bh(&qs->txq.lock);
+		skb_queue_walk(&qs->txq, skb)
+			amount += skb->len;
+		spin_unlock_bh(&qs->txq.lock);
+		return put_user(amount, (int __user *)arg);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+static int qt_setsockopt(struct socket *sock, int level, int optname,
+			 sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	int val, err = 0;
+
+	if (level != SOL_QTCPIP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	switch (optname) {
+	case QTCPIP_CONTEXT:
+		if (val < 1 || val > QT_MAX_CTX)
+			err = -EINVAL;
+		else if (READ_ONCE(qs->state) != QT_SS_UNCONN)
+			err = -EISCONN;
+		else
+			qs->ctx = val;
+		break;
+	case QTCPIP_ACCESS_MODE:
+		if (val < QTCPIP_MODE_BUFFER || val > QTCPIP_MODE_TRANSPARENT)
+			err = -EINVAL;
+		else if (READ_ONCE(qs->state) != QT_SS_UNCONN)
+			err = -EISCONN;
+		else
+			qs->mode = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int qt_getsockopt(struct socket *sock, int level, int optname,
+			 char __user *optval, int __user *optlen)
+{
+	struct qt_sock *qs = qt_sk(sock->sk);
+	int len, val;
+	u64 val64;
+
+	if (level != SOL_QTCPIP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	switch (optname) {
+	case QTCPIP_CONTEXT:
+		val = READ_ONCE(qs->ctx);
+		break;
+	case QTCPIP_ACCESS_MODE:
+		val = READ_ONCE(qs->mode);
+		break;
+	case QTCPIP_CONNECT_ID:
+		val = READ_ONCE(qs->id);
+		break;
+	case QTCPIP_RX_LOST:
+		val64 = READ_ONCE(qs->rx_lost);
+		if (len < (int)sizeof(val64))
+			return -EINVAL;
+		if (put_user(sizeof(val64), optlen) ||
+		    copy_to_user(optval, &val64, sizeof(val64)))
+			return -EFAULT;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (len < (int)sizeof(val))
+		return -EINVAL;
+	if (put_user(sizeof(val), optlen) ||
+	    copy_to_user(optval, &val, sizeof(val)))
+		return -EFAULT;
+	return 0;
+}
+
+static const struct proto_ops qt_ops = {
+	.owner		= THIS_MODULE,
+	.release	= qt_release,
+	.bind		= sock_no_bind,
+	.connect	= qt_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= qt_getname,
+	.poll		= qt_poll,
+	.ioctl		= qt_ioctl,
+	.listen		= sock_no_listen,
+	.shutdown	= qt_shutdown,
+	.setsockopt	= qt_setsockopt,
+	.getsockopt	= qt_getsockopt,
+	.sendmsg	= qt_sendmsg,
+	.recvmsg	= qt_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+static void qt_sock_destruct(struct sock *sk)
+{
+	struct qt_sock *qs = qt_sk(sk);
+
+	skb_queue_purge(&sk->sk_receive_queue);
+	skb_queue_purge(&qs->txq);
+	if (qs->qd)
+		qtcpip_dev_put(qs->qd);
+}
+
+static int qt_create(struct net *net, struct socket *sock, int protocol,
+		     int kern)
+{
+	struct qt_sock *qs;
+	struct sock *sk;
+
+	switch (sock->type) {
+	case SOCK_STREAM:
+		if (protocol && protocol != IPPROTO_TCP)
+			return -EPROTONOSUPPORT;
+		break;
+	case SOCK_DGRAM:
+		if (protocol && protocol != IPPROTO_UDP)
+			return -EPROTONOSUPPORT;
+		break;
+	default:
+		return -ESOCKTNOSUPPORT;
+	}
+	sk = sk_alloc(net, qtcpip_family, GFP_KERNEL, &qt_proto, kern);
+	if (!sk)
+		return -ENOMEM;
+	sock_init_data(sock, sk);
+	sock->ops = &qt_ops;
+	sk->sk_destruct = qt_sock_destruct;
+	sk->sk_protocol = sock->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+	qs = qt_sk(sk);
+	qs->id = -1;
+	qs->ctx = 1;
+	qs->mode = QTCPIP_MODE_BUFFER;
+	skb_queue_head_init(&qs->txq);
+	return 0;
+}
+
+static struct net_proto_family qt_family_ops = {
+	.owner	= THIS_MODULE,
+	.create	= qt_create,
+};
+
+int qt_sock_register(void)
+{
+	int err;
+
+	if (qtcpip_family <= 0 || qtcpip_family >= NPROTO) {
+		pr_err("qtcpip: family=%d is outside 1..%d\n", qtcpip_family,
+		       NPROTO - 1);
+		return -EINVAL;
+	}
+	qt_family_ops.family = qtcpip_family;
+	err = proto_register(&qt_proto, 1);
+	if (err)
+		return err;
+	err = sock_register(&qt_family_ops);
+	if (err) {
+		pr_err("qtcpip: socket family %d is taken (%d)\n",
+		       qtcpip_family, err);
+		proto_unregister(&qt_proto);
+	}
+	return err;
+}
+
+void qt_sock_unregister(void)
+{
+	sock_unregister(qtcpip_family);
+	proto_unregister(&qt_proto);
+}

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qtcpip: moving payload between sockets and the module.
+ *
+ * Send: sendmsg() queues skbs of at most one AT+QISEND each on qs->txq
+ * (charged to SO_SNDBUF); the engine sends the head skb and frees it on
+ * SEND OK, which wakes writers. Receive: a "recv" URC is only a hint
+ * (sent when the module's buffer becomes non-empty), so the engine reads
+ * with AT+QIRD until the module answers 0 bytes, as long as the socket's
+ * receive buffer has room; recvmsg() making room resumes the drain.
+ * Direct-push data is never dropped: past SO_RCVBUF the connection is
+ * switched to buffer mode, which lets the module hold the rest.
+ */
+
+#include <linux/ctype.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "sock.h"
+
+/* Below this much receive room a read is not worth a command. */
+#define QT_READ_MIN	64
+
+static const char qt_hex[] = "0123456789ABCDEF";
+
+static bool qt_printable(const u8 *p, size_t n)
+{
+	while (n--) {
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+		p++;
+	}
+	return true;
+}
+
+/* BC66: the data travels in the command line, as text when it is printable
+ * ASCII, else as hex (AT+QISENDEX).
+ */
+static char *qt_bc66_send_line(int id, const u8 *data, size_t n)
+{
+	bool text = qt_printable(data, n);
+	size_t hdr = 32, i;
+	char *line, *p;
+
+	line = kmalloc(hdr + (text ? n : 2 * n) + 1, GFP_ATOMIC);
+	if (!line)
+		return NULL;
+	p = line + scnprintf(line, hdr, "AT+QISEND%s=%d,%zu,",
+			     text ? "" : "EX", id, n);
+	if (text) {
+		memcpy(p, data, n);
+		p += n;
+	} else {
+		for (i = 0; i < n; i++) {
+			*p++ = qt_hex[data[i] >> 4];
+			*p++ = qt_hex[data[i] & 15];
+		}
+	}
+	*p = '\0';
+	return line;
+}
+
+static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+	struct sk_buff *skb = skb_peek(&qs->txq);
+
+	if (!skb || qs->state != QT_SS_CONNECTED || qs->id < 0)
+		return -ENODATA;
+	kfree(cmd->line);
+	if (qd->dialect->send_inline) {
+		cmd->line = qt_bc66_send_line(qs->id, skb->data, skb->len);
+		cmd->flags |= QT_CMDF_LATE_FINAL;
+	} else {
+		cmd->line = kasprintf(GFP_ATOMIC, "AT+QISEND=%d,%u", qs->id,
+				      skb->len);
+		cmd->flags |= QT_CMDF_PROMPT;
+		/* The skb stays queued, so its data stays put, until done. */
+		cmd->payload = skb->data;
+		cmd->payload_len = skb->len;
+	}
+	if (!cmd->line)
+		return -ENOMEM;
+	cmd->line_len = strlen(cmd->line);
+	cmd->code = skb->len;
+	return 0;
+}
+
+static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+	struct sk_buff *skb;
+
+	qs->send_queued = false;
+	cmd->qs = NULL;
+	if (!cmd->status) {
+		skb = skb_dequeue(&qs->txq);
+		if (skb) {
+			qd->netdev->stats.tx_packets++;
+			qd->netdev->stats.tx_bytes += skb->len;
+			consume_skb(skb);
+		}
+	} else if (cmd->status == -ENOBUFS) {
+		/* SEND FAIL: the module's buffer is full; retry shortly. */
+		qs->send_retry = true;
+		qs->send_retry_at = jiffies + HZ / 20;
+	} else if (cmd->status != -ECANCELED && qs->state == QT_SS_CONNECTED) {
+		/* ERROR: the connection is gone on the module's side. */
+		qd->netdev->stats.tx_errors++;
+		skb_queue_purge(&qs->txq);
+		qs->state = QT_SS_CLOSED;
+		qs->sk.sk_shutdown |= SEND_SHUTDOWN;
+		qt_sock_set_error(qs, cmd->status == -ENODEV ? ENODEV : EPIPE);
+	}
+	if (!qs->send_retry)
+		qt_sock_schedule_send(qd, qs);
+	if (qs->releasing && (skb_queue_empty(&qs->txq) ||
+			      qs->state != QT_SS_CONNECTED))
+		qt_sock_queue_close(qd, qs);
+	sock_put(&qs->sk);
+}
+
+/* Queue the next AT+QISEND for @qs if it has data. Under qd->lock. */
+void qt_sock_schedule_send(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	struct qt_cmd *cmd;
+
+	if (qs->send_queued || qs->send_retry || qs->state != QT_SS_CONNECTED ||
+	    skb_queue_empty(&qs->txq))
+		return;
+	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	if (!cmd) {
+		qs->send_retry = true;
+		qs->send_retry_at = jiffies + HZ / 10;
+		return;
+	}
+	refcount_set(&cmd->ref, 1);
+	init_completion(&cmd->comp);
+	cmd->timeout = msecs_to_jiffies(60000);
+	cmd->build = qt_send_build;
+	cmd->done = qt_send_done;
+	sock_hold(&qs->sk);
+	cmd->qs = qs;
+	qs->send_queued = true;
+	qt_cmd_queue_locked(qd, cmd);
+}
+
+static int qt_read_room(struct qt_sock *qs)
+{
+	return READ_ONCE(qs->sk.sk_rcvbuf) -
+	       atomic_read(&qs->sk.sk_rmem_alloc);
+}
+
+static int qt_read_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+	int room = qt_read_room(qs), n;
+
+	if (qs->id < 0 || !qs->rx_hint || qs->state == QT_SS_CLOSED)
+		return -ENODATA;
+	n = min(room, qd->dialect->max_read);
+	/* Always read when the queue is empty, so a tiny SO_RCVBUF works. */
+	if (n < QT_READ_MIN && !skb_queue_empty(&qs->sk.sk_receive_queue))
+		return -ENOSPC;
+	n = max(n, 1);
+	kfree(cmd->line);
+	if (qs->sk.sk_type == SOCK_DGRAM && !qd->dialect->send_inline)
+		/* UC20 UDP: one datagram per read, length ignored. */
+		cmd->line = kasprintf(GFP_ATOMIC, "AT+QIRD=%d", qs->id);
+	else
+		cmd->line = kasprintf(GFP_ATOMIC, "AT+QIRD=%d,%d", qs->id, n);
+	if (!cmd->line)
+		return -ENOMEM;
+	cmd->line_len = strlen(cmd->line);
+	cmd->code = -1;
+	return 0;
+}
+
+static void qt_read_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+
+	qs->read_queued = false;
+	cmd->qs = NULL;
+	if (cmd->status == -ENOSPC || cmd->status == -ECANCELED) {
+		/* recvmsg() resumes once it made room. */
+	} else if (cmd->status || cmd->code <= 0) {
+		/* "+QIRD: 0", or the connection no longer exists. */
+		qs->rx_hint = false;
+		qt_sock_drained(qd, qs);
+	} else {
+		qt_sock_schedule_read(qd, qs);
+	}
+	sock_put(&qs->sk);
+}
+
+/* Queue an AT+QIRD for @qs if the module holds data for it. */
+void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	struct qt_cmd *cmd;
+
+	if (qs->read_queued || !qs->rx_hint || qs->id < 0 ||
+	    qs->state == QT_SS_CLOSED)
+		return;
+	if (qt_read_room(qs) < QT_READ_MIN &&
+	    !skb_queue_empty(&qs->sk.sk_receive_queue))
+		return;
+	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	if (!cmd)
+		return;		/* the 100 ms tick tries again */
+	refcount_set(&cmd->ref, 1);
+	init_completion(&cmd->comp);
+	cmd->timeout = msecs_to_jiffies(60000);
+	cmd->build = qt_read_build;
+	cmd->done = qt_read_done;
+	sock_hold(&qs->sk);
+	cmd->qs = qs;
+	qs->read_queued = true;
+	qt_cmd_queue_locked(qd, cmd);
+}
+
+static void qt_switch_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+
+	qs->switch_queued = false;
+	cmd->qs = NULL;
+	if (!cmd->status) {
+		qs->mode = QTCPIP_MODE_BUFFER;
+		/* Whatever arrived since waits in the module: read it. */
+		qs->rx_hint = true;
+		qt_sock_schedule_read(qd, qs);
+	}
+	sock_put(&qs->sk);
+}
+
+/* Direct push overran SO_RCVBUF: let the module buffer from now on. */
+static void qt_sock_push_to_buffer(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	struct qt_cmd *cmd;
+
+	if (qs->switch_queued || qs->id < 0)
+		return;
+	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	if (!cmd)
+		return;
+	cmd->line = kasprintf(GFP_ATOMIC, "AT+QISWTMD=%d,0", qs->id);
+	if (!cmd->line) {
+		kfree(cmd);
+		return;
+	}
+	refcount_set(&cmd->ref, 1);
+	init_completion(&cmd->comp);
+	cmd->line_len = strlen(cmd->line);
+	cmd->timeout = msecs_to_jiffies(60000);
+	cmd->done = qt_switch_done;
+	sock_hold(&qs->sk);
+	cmd->qs = qs;
+	qs->switch_queued = true;
+	qt_cmd_queue_locked(qd, cmd);
+}
+
+/* A data block of @len bytes starts: for connectID @id (direct push), or
+ * for the socket of the in-flight AT+QIRD (@id < 0). Under qd->lock.
+ */
+void qt_sock_rx_start(struct qtcpip_dev *qd, int id, int len)
+{
+	struct qt_sock *qs = NULL;
+
+	qt_sock_rx_end(qd);
+	if (len <= 0)
+		return;
+	if (id < 0 && qd->inflight)
+		qs = qd->inflight->qs;
+	else if (id >= 0 && id < QT_MAX_CONN)
+		qs = qd->conn[id];
+	if (!qs) {
+		qd->rx_dropped_bytes += len;
+		qd->netdev->stats.rx_dropped++;
+		return;
+	}
+	qd->rx_skb = alloc_skb(len, GFP_ATOMIC);
+	if (!qd->rx_skb) {
+		qs->rx_lost += len;
+		qd->netdev->stats.rx_dropped++;
+		return;
+	}
+	sock_hold(&qs->sk);
+	qd->rx_sock = qs;
+}
+
+void qt_sock_rx_data(struct qtcpip_dev *qd, const u8 *data, size_t len)
+{
+	struct sk_buff *skb = qd->rx_skb;
+
+	if (!skb)
+		return;
+	len = min_t(size_t, len, skb_tailroom(skb));
+	skb_put_data(skb, data, len);
+}
+
+/* The data block ended: hand it to its socket. */
+void qt_sock_rx_end(struct qtcpip_dev *qd)
+{
+	struct qt_sock *qs = qd->rx_sock;
+	struct sk_buff *skb = qd->rx_skb;
+	struct sock *sk;
+
+	qd->rx_sock = NULL;
+	qd->rx_skb = NULL;
+	if (!qs) {
+		kfree_skb(skb);
+		return;
+	}
+	sk = &qs->sk;
+	if (!skb->len || sock_flag(sk, SOCK_DEAD) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN && qs->releasing)) {
+		kfree_skb(skb);
+	} else {
+		qd->netdev->stats.rx_packets++;
+		qd->netdev->stats.rx_bytes += skb->len;
+		skb_set_owner_r(skb, sk);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+		sk->sk_data_ready(sk);
+		if (qs->mode == QTCPIP_MODE_PUSH && qt_read_room(qs) < 0)
+			qt_sock_push_to_buffer(qd, qs);
+	}
+	sock_put(sk);
+}
+
+/* A data block was cut short (timeout, reset): forget it. */
+void qt_sock_rx_abort(struct qtcpip_dev *qd)
+{
+	kfree_skb(qd->rx_skb);
+	qd->rx_skb = NULL;
+	if (qd->rx_sock)
+		sock_put(&qd->rx_sock->sk);
+	qd->rx_sock = NULL;
+}
+
+/* Wait until the send buffer has room. Under lock_sock; released while
+ * waiting so that readers and the engine go on.
+ */
+static int qt_wait_for_room(struct sock *sk, long *timeo)
+{
+	struct qt_sock *qs = qt_sk(sk);
+
+	for (;;) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+		if (sk->sk_err)
+			return sock_error(sk);
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			return -EPIPE;
+		if (READ_ONCE(qs->state) == QT_SS_CONNECTED && sock_writeable(sk))
+			return 0;
+		if (READ_ONCE(qs->state) != QT_SS_OPENING &&
+		    READ_ONCE(qs->state) != QT_SS_CONNECTED)
+			return -ENOTCONN;
+		if (!*timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
+		sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, timeo,
+			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+			      (READ_ONCE(qs->state) == QT_SS_CONNECTED &&
+			       sock_writeable(sk)) ||
+			      (READ_ONCE(qs->state) != QT_SS_OPENING &&
+			       READ_ONCE(qs->state) != QT_SS_CONNECTED), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+}
+
+int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd;
+	bool dgram = sk->sk_type == SOCK_DGRAM;
+	struct sk_buff *skb;
+	size_t sent = 0, chunk;
+	long timeo;
+	int max, err = 0;
+
+	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
+			       MSG_MORE | MSG_CMSG_COMPAT))
+		return -EOPNOTSUPP;
+	if (msg->msg_name && !dgram)
+		return -EISCONN;
+	if (msg->msg_name) {
+		/* UDP: sendto() on an unconnected socket connects it first. */
+		if (READ_ONCE(qs->state) == QT_SS_UNCONN) {
+			err = sock->ops->connect(sock, msg->msg_name,
+						 msg->msg_namelen, 0);
+			if (err)
+				return err;
+		} else {
+			return -EISCONN;
+		}
+	}
+	lock_sock(sk);
+	qd = qs->qd;
+	if (!qd || READ_ONCE(qs->state) == QT_SS_UNCONN) {
+		err = dgram ? -EDESTADDRREQ : -ENOTCONN;
+		goto out;
+	}
+	max = qd->dialect->max_send;
+	if (dgram && len > max) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	do {
+		err = qt_wait_for_room(sk, &timeo);
+		if (err)
+			break;
+		chunk = min_t(size_t, len - sent, max);
+		skb = sock_alloc_send_skb(sk, chunk, 1, &err);
+		if (!skb)
+			break;
+		err = memcpy_from_msg(skb_put(skb, chunk), msg, chunk);
+		if (err) {
+			kfree_skb(skb);
+			break;
+		}
+		spin_lock_bh(&qd->lock);
+		if (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_OPENING) {
+			spin_unlock_bh(&qd->lock);
+			kfree_skb(skb);
+			err = -EPIPE;
+			break;
+		}
+		skb_queue_tail(&qs->txq, skb);
+		qt_sock_schedule_send(qd, qs);
+		spin_unlock_bh(&qd->lock);
+		sent += chunk;
+	} while (sent < len);
+out:
+	release_sock(sk);
+	if (sent)
+		return sent;
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	return err;
+}
+
+static int qt_recv_dgram(struct sock *sk, struct msghdr *msg, size_t len,
+			 int flags)
+{
+	struct qt_sock *qs = qt_sk(sk);
+	struct sk_buff *skb;
+	size_t copied;
+	int err;
+
+	skb = skb_recv_datagram(sk, flags & (MSG_DONTWAIT | MSG_PEEK), &err);
+	if (!skb) {
+		/* A connection that ended reads as EOF after its data. */
+		if (err == -EAGAIN && READ_ONCE(qs->state) == QT_SS_CLOSED &&
+		    !sk->sk_err)
+			return 0;
+		return err;
+	}
+	copied = min_t(size_t, len, skb->len);
+	if (copied < skb->len)
+		msg->msg_flags |= MSG_TRUNC;
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (!err && msg->msg_name) {
+		memcpy(msg->msg_name, &qs->peer, qs->peer_len);
+		msg->msg_namelen = qs->peer_len;
+	}
+	if (!err && (flags & MSG_TRUNC))
+		copied = skb->len;
+	skb_free_datagram(sk, skb);
+	return err ? err : copied;
+}
+
+static int qt_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			  int flags)
+{
+	struct qt_sock *qs = qt_sk(sk);
+	/* A peek returns what is there; only real reads wait for more. */
+	int target = flags & MSG_PEEK ? 1 :
+		     sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	size_t copied = 0, peek_off = 0;
+	struct sk_buff *skb, *tmp;
+	int err = 0;
+
+	while (copied < len) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+		size_t chunk, off;
+		bool got = false;
+
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		off = peek_off;
+		skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+			if (flags & MSG_PEEK) {
+				if (off >= skb->len) {
+					off -= skb->len;
+					continue;
+				}
+			} else {
+				off = 0;
+			}
+			got = true;
+			break;
+		}
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		if (got) {
+			/* Only this reader (socket lock) consumes or frees. */
+			chunk = min_t(size_t, len - copied, skb->len - off);
+			err = skb_copy_datagram_msg(skb, off, msg, chunk);
+			if (err)
+				break;
+			copied += chunk;
+			if (flags & MSG_PEEK) {
+				peek_off += chunk;
+			} else {
+				skb_pull(skb, chunk);
+				if (!skb->len) {
+					skb_unlink(skb, &sk->sk_receive_queue);
+					kfree_skb(skb);
+				}
+			}
+			continue;
+		}
+		if (copied >= target)
+			break;
+		if (sk->sk_err) {
+			err = copied ? 0 : sock_error(sk);
+			break;
+		}
+		if (sk->sk_shutdown & RCV_SHUTDOWN)
+			break;
+		if (READ_ONCE(qs->state) == QT_SS_UNCONN ||
+		    READ_ONCE(qs->state) == QT_SS_OPENING) {
+			err = -ENOTCONN;
+			break;
+		}
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo,
+			      !skb_queue_empty(&sk->sk_receive_queue) ||
+			      sk->sk_err || (sk->sk_shutdown & RCV_SHUTDOWN),
+			      &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	return copied ? copied : err;
+}
+
+int qt_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	int ret;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_WAITALL | MSG_TRUNC |
+		      MSG_CMSG_COMPAT | MSG_NOSIGNAL))
+		return -EOPNOTSUPP;
+	/* Datagrams need no socket lock: skb_recv_datagram() is safe alone,
+	 * and waiting under the lock would stall this socket's writers.
+	 */
+	if (sk->sk_type == SOCK_DGRAM) {
+		ret = qt_recv_dgram(sk, msg, len, flags);
+		lock_sock(sk);
+	} else {
+		lock_sock(sk);
+		ret = qt_recv_stream(sk, msg, len, flags);
+	}
+	/* Room was made: let the engine fetch what the module holds. */
+	if (qs->qd && !(flags & MSG_PEEK)) {
+		spin_lock_bh(&qs->qd->lock);
+		qt_sock_schedule_read(qs->qd, qs);
+		spin_unlock_bh(&qs->qd->lock);
+	}
+	release_sock(sk);
+	return ret;
+}
