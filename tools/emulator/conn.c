@@ -467,8 +467,13 @@ static void conn_ev(void *arg, uint32_t events)
 		char tmp[4096];
 		ssize_t n = read(c->fd, tmp, sizeof(tmp));
 
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		/* the peer's FIN came first: the close timer must not fire
+		 * later on whatever connection reuses this connectID
+		 */
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			ev_cancel(&c->timer);
 			close_finish(c);
+		}
 		return;
 	}
 	if (events & EPOLLOUT)
