@@ -5,6 +5,14 @@
  * deterministic pseudo-random bytes), UDP echo, a silent UDP port and an
  * SNTP server. Port 0 picks a free port; every service prints
  * "<service>=<port>" on stdout and in the ready file.
+ *
+ * The sink also has a counted mode for peers that cannot half-close (the
+ * modules' TCP has no shutdown): a connection that starts with the line
+ * "QTCPIP-COUNT <n> [<tag>]\n" gets "bytes=<n> crc32=<x>\n" as soon as
+ * <n> more bytes have arrived. A connection that starts with
+ * "QTCPIP-QUERY <tag>\n" gets that line for the upload named <tag> once
+ * it has its <n> bytes or its connection has ended (bytes= is then what
+ * arrived), so a sender may close right after sending.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -33,9 +41,18 @@ struct svc {
 	uint32_t seed;
 };
 
+/* sink header states */
+enum { H_SNIFF, H_PLAIN, H_COUNT, H_QUERY };
+
 struct peer {
 	enum kind kind;
 	int fd;
+	int hstate;		/* sink: H_* */
+	char hdr[96];		/* sink: first line, while sniffing */
+	size_t hlen;
+	unsigned long long want;	/* counted: bytes announced */
+	struct result *res;	/* counted: its named result, if any */
+	char tag[48];		/* query: the name asked for */
 	unsigned char *out;	/* pending output */
 	size_t olen, ooff;
 	long long left;		/* source bytes still to generate */
@@ -43,6 +60,20 @@ struct peer {
 	unsigned long long bytes;
 	int eof;
 };
+
+/* results of named counted uploads, for QTCPIP-QUERY */
+struct result {
+	char tag[48];
+	unsigned long long bytes;
+	uint32_t crc;
+	int done;
+};
+
+#define MAXRES 256
+#define MAXQUERY 64
+static struct result results[MAXRES];
+static int nres;
+static struct peer *queries[MAXQUERY];
 
 #define MAXSVC 32
 static struct svc svcs[MAXSVC];
@@ -89,8 +120,20 @@ static void add(int fd, void *ptr, uint32_t ev, int op)
 		die("epoll_ctl");
 }
 
+static void result_done(struct result *r);
+
 static void peer_free(struct peer *p)
 {
+	int i;
+
+	for (i = 0; i < MAXQUERY; i++)
+		if (queries[i] == p)
+			queries[i] = NULL;
+	if (p->res && !p->res->done) {
+		p->res->bytes = p->bytes;
+		p->res->crc = p->crc;
+		result_done(p->res);
+	}
 	epoll_ctl(epfd, EPOLL_CTL_DEL, p->fd, NULL);
 	close(p->fd);
 	free(p->out);
@@ -150,6 +193,139 @@ static int flush(struct peer *p)
 	return 1;
 }
 
+static void answer(struct peer *p, unsigned long long bytes, uint32_t crc)
+{
+	char r[64];
+	int l = snprintf(r, sizeof(r), "bytes=%llu crc32=%08x\n", bytes, crc);
+
+	queue(p, r, l);
+	flush(p);
+}
+
+static struct result *result_find(const char *tag)
+{
+	int i;
+
+	for (i = 0; i < nres && i < MAXRES; i++)
+		if (!strcmp(results[i].tag, tag))
+			return &results[i];
+	return NULL;
+}
+
+/* answers queries waiting for it; answer() may free a query peer */
+static void result_done(struct result *r)
+{
+	int i;
+
+	r->done = 1;
+	for (i = 0; i < MAXQUERY; i++) {
+		struct peer *q = queries[i];
+
+		if (q && !strcmp(q->tag, r->tag)) {
+			queries[i] = NULL;
+			answer(q, r->bytes, r->crc);
+		}
+	}
+}
+
+/* a counted upload has its bytes: publish and answer (may free p) */
+static void counted_done(struct peer *p)
+{
+	if (p->res) {
+		p->res->bytes = p->bytes;
+		p->res->crc = p->crc;
+		result_done(p->res);
+	}
+	answer(p, p->bytes, p->crc);
+}
+
+static void counted_data(struct peer *p, const unsigned char *b, size_t n)
+{
+	bool was_short = p->bytes < p->want;
+
+	if (!n)
+		return;
+	p->bytes += n;
+	p->crc = crc32_upd(p->crc, b, n);
+	if (was_short && p->bytes >= p->want)
+		counted_done(p);
+}
+
+static void sink_data(struct peer *p, const unsigned char *b, size_t n)
+{
+	if (p->hstate == H_COUNT) {
+		counted_data(p, b, n);
+	} else if (p->hstate == H_PLAIN) {
+		p->bytes += n;
+		p->crc = crc32_upd(p->crc, b, n);
+	}
+	/* H_QUERY: anything after the query line is ignored */
+}
+
+/* the sink's first line: "QTCPIP-COUNT n [tag]", "QTCPIP-QUERY tag" */
+static void sink_sniff(struct peer *p, const unsigned char *b, size_t n)
+{
+	static const char magic[] = "QTCPIP-";
+	unsigned long long want;
+	char tag[48] = "", *nl;
+	size_t take, k, m;
+	int i;
+
+	take = n < sizeof(p->hdr) - 1 - p->hlen ? n : sizeof(p->hdr) - 1 - p->hlen;
+	memcpy(p->hdr + p->hlen, b, take);
+	p->hlen += take;
+	p->hdr[p->hlen] = 0;
+	m = p->hlen < sizeof(magic) - 1 ? p->hlen : sizeof(magic) - 1;
+	nl = memchr(p->hdr, '\n', p->hlen);
+	if (memcmp(p->hdr, magic, m) || (!nl && p->hlen == sizeof(p->hdr) - 1)) {
+		/* an ordinary sink peer: count what we held back */
+		p->hstate = H_PLAIN;
+		sink_data(p, (unsigned char *)p->hdr, p->hlen);
+		sink_data(p, b + take, n - take);
+		return;
+	}
+	if (!nl)
+		return;
+	*nl = 0;
+	k = nl + 1 - p->hdr;	/* header bytes, with the newline */
+	if (sscanf(p->hdr, "QTCPIP-COUNT %llu %47s", &want, tag) >= 1) {
+		p->hstate = H_COUNT;
+		p->want = want;
+		if (tag[0]) {
+			p->res = result_find(tag);
+			if (!p->res) {
+				p->res = &results[nres++ % MAXRES];
+				memset(p->res, 0, sizeof(*p->res));
+				snprintf(p->res->tag, sizeof(p->res->tag), "%s", tag);
+			}
+			p->res->done = 0;
+		}
+		if (!want) {
+			counted_done(p);
+			return;
+		}
+	} else if (sscanf(p->hdr, "QTCPIP-QUERY %47s", tag) == 1) {
+		struct result *r = result_find(tag);
+
+		p->hstate = H_QUERY;
+		snprintf(p->tag, sizeof(p->tag), "%s", tag);
+		if (r && r->done) {
+			answer(p, r->bytes, r->crc);
+			return;
+		}
+		for (i = 0; i < MAXQUERY && queries[i]; i++)
+			;
+		if (i < MAXQUERY)
+			queries[i] = p;
+		return;
+	} else {
+		p->hstate = H_PLAIN;
+		sink_data(p, (unsigned char *)p->hdr, k);
+	}
+	/* bytes of this read after the header line */
+	sink_data(p, b + (k - (p->hlen - take)), n - (k - (p->hlen - take)));
+}
+
 static void peer_ev(struct peer *p, uint32_t ev)
 {
 	unsigned char b[65536];
@@ -163,7 +339,16 @@ static void peer_ev(struct peer *p, uint32_t ev)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n <= 0) {
-		if (p->kind == SINK && p->eof == 0) {
+		if (p->kind == SINK && p->hstate == H_SNIFF) {
+			p->hstate = H_PLAIN;
+			sink_data(p, (unsigned char *)p->hdr, p->hlen);
+		}
+		if (p->kind == SINK && p->res && !p->res->done) {
+			p->res->bytes = p->bytes;
+			p->res->crc = p->crc;
+			result_done(p->res);
+		}
+		if (p->kind == SINK && p->eof == 0 && p->hstate == H_PLAIN) {
 			char r[64];
 			int l = snprintf(r, sizeof(r), "bytes=%llu crc32=%08x\n",
 					 p->bytes, p->crc);
@@ -191,8 +376,10 @@ static void peer_ev(struct peer *p, uint32_t ev)
 		queue(p, b, n);
 		flush(p);
 	} else if (p->kind == SINK) {
-		p->bytes += n;
-		p->crc = crc32_upd(p->crc, b, n);
+		if (p->hstate == H_SNIFF)
+			sink_sniff(p, b, n);
+		else
+			sink_data(p, b, n);
 	}
 }
 
@@ -260,7 +447,9 @@ static void usage(int code)
 "usage: qtcpip-testsrv [--bind ADDR] [--ready-file F] SERVICE...\n"
 "  --tcp-echo PORT                echo every byte back\n"
 "  --tcp-sink PORT                count bytes; on EOF answer and print\n"
-"                                 'bytes=N crc32=XXXXXXXX'\n"
+"                                 'bytes=N crc32=XXXXXXXX'; a first line\n"
+"                                 'QTCPIP-COUNT N [TAG]' answers after N\n"
+"                                 bytes, 'QTCPIP-QUERY TAG' answers for TAG\n"
 "  --tcp-source PORT[:N[:SEED]]   send N (default 1048576) xorshift32\n"
 "                                 bytes (seed default 1), then close\n"
 "  --udp-echo PORT                echo every datagram back\n"
