@@ -1,34 +1,40 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The demo, inside the guest: talk to the emulated BC66 on ttyS1 and UC20
-# on ttyS2 through the plain tty, then attach qtcpip to both.
+# The demo, inside the guest: attach qtcpip to the emulated BC66 (ttyS1)
+# and UC20 (ttyS2), then move real data through AF_QTCPIP sockets to an
+# echo server on the host, once through each module's own TCP/IP stack.
 . "$QTCPIP_TOP/selftests/lib/tap.sh"
+nc=$QTCPIP_TOP/tools/qtnc/qtcpip-nc
 
-at() {	# at <tty> <command>: send one AT command, print the answer
-	local tty=$1 cmd=$2
-	stty -F "$tty" raw -echo 115200
-	exec 3<> "$tty"
-	printf '%s\r' "$cmd" >&3
-	timeout 2 cat <&3 | tr -d '\r' | sed '/^$/d' | head -n 6
-	exec 3>&-
+carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
+wait_carrier() {
+	local i
+	for i in $(seq 150); do carrier "$1" && return 0; sleep 0.2; done
+	return 1
 }
 
-tap_plan 4
+tap_plan 6
 insmod "$QTCPIP_KO"
-for port in ttyS1 ttyS2; do
-	diag "$port answers ATI:"
-	answer=$(at /dev/$port ATI)
-	echo "$answer" | sed 's/^/#   /'
-	check "$port: the emulated module identifies itself" \
-		grep -Eq '^(BC66|UC20)$' <<< "$answer"
+ldattach -s 115200 29 /dev/ttyS1
+ldattach -s 115200 29 /dev/ttyS2
+for dev in qtcpip0 qtcpip1; do
+	ip link set "$dev" up
+	check "$dev: module identified and ready (carrier up)" wait_carrier "$dev"
 done
-ldattach 29 /dev/ttyS1
-ldattach 29 /dev/ttyS2
-sleep 1
-ip -d link show | grep -A2 qtcpip | sed 's/^/#   /'
-check "qtcpip0 and qtcpip1 exist" test -e /sys/class/net/qtcpip0 -a -e /sys/class/net/qtcpip1
+dmesg | grep -E 'qtcpip[01]: ' | sed 's/^/#   /'
+for dev in qtcpip0 qtcpip1; do
+	msg="hello from the guest through $dev"
+	diag "echo '$msg' | qtcpip-nc -I $dev 127.0.0.1 $QTCPIP_SRV_TCP_ECHO"
+	got=$(echo "$msg" | timeout 60 "$nc" -w 3 -I "$dev" 127.0.0.1 "$QTCPIP_SRV_TCP_ECHO")
+	diag "answer: $got"
+	check "$dev: the echo server's answer came back through the module" \
+		test "$got" = "$msg"
+done
+ip -s link show qtcpip0 | sed 's/^/#   /'
+ip -s link show qtcpip1 | sed 's/^/#   /'
 pkill -x ldattach
 sleep 0.5
-check "both are gone after ldattach ends" test ! -e /sys/class/net/qtcpip0 -a ! -e /sys/class/net/qtcpip1
-rmmod qtcpip
+check "both netdevs are gone after ldattach ends" \
+	test ! -e /sys/class/net/qtcpip0 -a ! -e /sys/class/net/qtcpip1
+check "rmmod" rmmod qtcpip
 tap_done

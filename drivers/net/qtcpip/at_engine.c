@@ -372,7 +372,17 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_sock_event_open(qd, ev->id, ev->code);
 		break;
 	case QT_URC_PDPDEACT:
+		qt_genl_event(qd, QTCPIP_EVENT_PDPDEACT, ev->id);
 		qt_sock_event_pdpdeact(qd, ev->id);
+		/* Bring the default context back if the link is up. */
+		if (ev->id == 1)
+			schedule_work(&qd->link_work);
+		break;
+	case QT_URC_DNSGIP_HDR:
+	case QT_URC_DNSGIP_ADDR:
+	case QT_URC_QPING:
+	case QT_URC_QNTP:
+		qt_async_urc(qd, ev);
 		break;
 	case QT_URC_RDY:
 		/* The module rebooted: handled once this input is parsed. */
@@ -429,6 +439,7 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	spin_unlock_bh(&qd->lock);
 	if (reset) {
 		netdev_warn(qd->netdev, "module reset\n");
+		qt_genl_event(qd, QTCPIP_EVENT_RESET, 0);
 		qt_engine_reset(qd, -ENETRESET);
 	}
 }
@@ -447,7 +458,10 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		schedule_work(&qd->init_work);
 	}
 	spin_unlock_bh(&qd->lock);
-	netif_carrier_off(qd->netdev);
+	if (netif_carrier_ok(qd->netdev)) {
+		netif_carrier_off(qd->netdev);
+		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+	}
 	qt_sock_fail_all(qd, err);
 }
 
@@ -466,6 +480,8 @@ void qt_engine_init(struct qtcpip_dev *qd)
 	spin_lock_init(&qd->lock);
 	INIT_LIST_HEAD(&qd->cmdq);
 	init_waitqueue_head(&qd->stop_wait);
+	init_waitqueue_head(&qd->async_wait);
+	INIT_WORK(&qd->link_work, qt_link_work);
 	INIT_WORK(&qd->eng_work, qt_eng_work);
 	INIT_WORK(&qd->init_work, qt_init_work);
 	INIT_DELAYED_WORK(&qd->tick_work, qt_tick_work);
@@ -493,7 +509,9 @@ void qt_engine_stop(struct qtcpip_dev *qd)
 	spin_unlock_bh(&qd->lock);
 	wake_up(&qd->stop_wait);
 
+	wake_up_all(&qd->async_wait);
 	cancel_work_sync(&qd->init_work);
+	cancel_work_sync(&qd->link_work);
 	cancel_delayed_work_sync(&qd->tick_work);
 	del_timer_sync(&qd->cmd_timer);
 	cancel_work_sync(&qd->eng_work);

@@ -10,9 +10,11 @@
 #include <linux/string.h>
 
 #include "qtcpip.h"
+#include "sock.h"
 
 #define QT_PROBE_TIMEOUT_MS	1000
 #define QT_QIACT_TIMEOUT_MS	150000
+#define QT_QIDEACT_TIMEOUT_MS	40000
 #define QT_RETRY_MS		2000
 
 static bool qt_dead(struct qtcpip_dev *qd)
@@ -80,28 +82,77 @@ static int qt_identify(struct qtcpip_dev *qd)
 	return 0;
 }
 
-/* UC20: which contexts are active ("+QIACT: <id>,<state>,<type>,..."). */
-static int qt_query_contexts(struct qtcpip_dev *qd)
+/* UC20: which contexts are active, and their addresses
+ * ("+QIACT: <id>,<state>,<type>[,"<address>"]").
+ */
+int qt_query_contexts(struct qtcpip_dev *qd)
 {
-	char resp[512];
+	char resp[512], addr[QT_ADDR_MAX];
 	const char *p;
-	int id, st, err;
+	int id, st, type, err;
 
 	err = qt_exec(qd, 0, resp, sizeof(resp), "AT+QIACT?");
 	if (err)
 		return err;
 	spin_lock_bh(&qd->lock);
 	memset(qd->ctx_active, 0, sizeof(qd->ctx_active));
+	memset(qd->ctx_addr, 0, sizeof(qd->ctx_addr));
 	for (p = resp; (p = qt_resp_line(p, "+QIACT: ")); ) {
-		if (sscanf(p, "%d,%d", &id, &st) == 2 && id > 0 &&
-		    id <= QT_MAX_CTX)
+		addr[0] = '\0';
+		if (sscanf(p, "%d,%d,%d,\"%63[^\"]", &id, &st, &type, addr) >= 2 &&
+		    id > 0 && id <= QT_MAX_CTX) {
 			qd->ctx_active[id] = st == 1;
+			strscpy(qd->ctx_addr[id], addr, QT_ADDR_MAX);
+		}
 		p = strchr(p, '\n');
 		if (!p)
 			break;
 	}
 	spin_unlock_bh(&qd->lock);
 	return 0;
+}
+
+/* Carrier: a ready module whose default context is active. */
+static void qt_update_carrier(struct qtcpip_dev *qd)
+{
+	bool on = READ_ONCE(qd->state) == QT_DEV_READY &&
+		  READ_ONCE(qd->ctx_active[1]);
+
+	if (on && !netif_carrier_ok(qd->netdev)) {
+		netif_carrier_on(qd->netdev);
+		qt_genl_event(qd, QTCPIP_EVENT_LINK_UP, 0);
+	} else if (!on && netif_carrier_ok(qd->netdev)) {
+		netif_carrier_off(qd->netdev);
+		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+	}
+}
+
+/* "ip link set up/down": activate or deactivate the default context (UC20;
+ * a BC66's contexts come with its network registration).
+ */
+void qt_link_work(struct work_struct *work)
+{
+	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev,
+					     link_work);
+	bool up = netif_running(qd->netdev);
+
+	if (READ_ONCE(qd->state) != QT_DEV_READY)
+		return;
+	if (qd->dialect->has_pdp_cmds && up && !READ_ONCE(qd->ctx_active[1])) {
+		/* After a pdpdeact the manual wants AT+QIDEACT first. */
+		qt_exec(qd, QT_QIDEACT_TIMEOUT_MS, NULL, 0, "AT+QIDEACT=1");
+		if (!qt_exec(qd, QT_QIACT_TIMEOUT_MS, NULL, 0, "AT+QIACT=1"))
+			qt_query_contexts(qd);
+	} else if (qd->dialect->has_pdp_cmds && !up &&
+		   READ_ONCE(qd->ctx_active[1])) {
+		if (!qt_exec(qd, QT_QIDEACT_TIMEOUT_MS, NULL, 0,
+			     "AT+QIDEACT=1")) {
+			spin_lock_bh(&qd->lock);
+			qt_sock_event_pdpdeact(qd, 1);
+			spin_unlock_bh(&qd->lock);
+		}
+	}
+	qt_update_carrier(qd);
 }
 
 /* Connections the module may still hold from before (an earlier attach,
@@ -152,7 +203,8 @@ static int qt_configure(struct qtcpip_dev *qd)
 	err = qt_query_contexts(qd);
 	if (err)
 		return err;
-	if (!qd->ctx_active[1]) {
+	/* The default context follows the link's administrative state. */
+	if (!qd->ctx_active[1] && netif_running(qd->netdev)) {
 		err = qt_exec(qd, QT_QIACT_TIMEOUT_MS, NULL, 0, "AT+QIACT=1");
 		if (err)
 			return err;
@@ -204,8 +256,7 @@ void qt_init_work(struct work_struct *work)
 		if (qd->state == QT_DEV_INIT)
 			qd->state = QT_DEV_READY;
 		spin_unlock_bh(&qd->lock);
-		if (qd->ctx_active[1])
-			netif_carrier_on(qd->netdev);
+		qt_update_carrier(qd);
 		netdev_info(qd->netdev, "%s %s IMEI %s ready\n", qd->model,
 			    qd->revision, qd->imei);
 		qt_engine_kick(qd);

@@ -92,6 +92,7 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 		goto err_free;
 	}
 	qt_engine_init(qd);
+	strscpy(qd->tty_name, tty->name, sizeof(qd->tty_name));
 	qd->tty = tty;
 	tty->disc_data = qd;
 	/* Without it the tty core never calls receive_buf (6.1). */
@@ -137,6 +138,8 @@ static void qtcpip_ldisc_close(struct tty_struct *tty)
 
 	netdev_info(qd->netdev, "detached from %s\n", tty->name);
 	unregister_netdev(qd->netdev);
+	/* ndo_stop may have queued it after the engine stopped. */
+	cancel_work_sync(&qd->link_work);
 	cancel_work_sync(&qd->tx_work);
 
 	spin_lock_bh(&qd->txlock);

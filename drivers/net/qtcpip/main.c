@@ -29,9 +29,18 @@ static int __init qtcpip_init(void)
 	err = qt_sock_register();
 	if (err)
 		return err;
+	err = qt_genl_register();
+	if (err)
+		goto err_sock;
 	err = qtcpip_ldisc_register();
 	if (err)
-		qt_sock_unregister();
+		goto err_genl;
+	return 0;
+
+err_genl:
+	qt_genl_unregister();
+err_sock:
+	qt_sock_unregister();
 	return err;
 }
 
@@ -39,6 +48,7 @@ static void __exit qtcpip_exit(void)
 {
 	/* The tty core holds a module reference per attached tty. */
 	qtcpip_ldisc_unregister();
+	qt_genl_unregister();
 	qt_sock_unregister();
 }
 

@@ -14,15 +14,26 @@
 
 #include "qtcpip.h"
 
+/* Up and down activate and deactivate the module's default context,
+ * which may take the module 150 s: done from a work item.
+ */
 static int qtcpip_ndo_open(struct net_device *dev)
 {
+	struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+
 	netif_start_queue(dev);
+	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
+		schedule_work(&qd->link_work);
 	return 0;
 }
 
 static int qtcpip_ndo_stop(struct net_device *dev)
 {
+	struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+
 	netif_stop_queue(dev);
+	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
+		schedule_work(&qd->link_work);
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #include <linux/tty.h>
 #include <linux/workqueue.h>
 
+#include <uapi/linux/qtcpip.h>
+
 #include "at_parser.h"
 #include "dialect.h"
 
@@ -66,6 +68,28 @@ struct qt_cmd {
 	struct completion comp;
 };
 
+/* The result of a command whose answer comes as URCs (AT+QIDNSGIP,
+ * AT+QPING, AT+QNTP): one slot per kind, one request at a time.
+ */
+#define QT_DNS_MAX_ADDR	8
+#define QT_PING_MAX	10
+
+struct qt_async {
+	bool busy;			/* a request owns the slot */
+	bool done;			/* the final URC came */
+	bool abandoned;			/* its requester stopped waiting */
+	unsigned long deadline;		/* jiffies: the slot frees itself */
+	int err;			/* the module's result code */
+	int count, ttl;			/* dnsgip */
+	int naddr;
+	char addr[QT_DNS_MAX_ADDR][QT_ADDR_MAX];
+	int nrep;			/* ping replies so far */
+	struct qt_ping rep[QT_PING_MAX];
+	char rep_addr[QT_PING_MAX][QT_ADDR_MAX];
+	struct qt_ping sum;		/* ping summary */
+	char time[QT_ADDR_MAX];		/* ntp */
+};
+
 enum qt_dev_state {
 	QT_DEV_PROBING,			/* waiting for the module to answer */
 	QT_DEV_INIT,			/* running the init sequence */
@@ -110,6 +134,12 @@ struct qtcpip_dev {
 	struct qt_sock *rx_sock;	/* owner of the current data block */
 	struct sk_buff *rx_skb;		/* the data block being received */
 	bool ctx_active[QT_MAX_CTX + 1];
+	char ctx_addr[QT_MAX_CTX + 1][QT_ADDR_MAX];
+	bool bc66_send_hex;		/* AT+QICFG="dataformat",1,x */
+	struct qt_async dns, ping, ntp;
+	wait_queue_head_t async_wait;	/* woken on every async result */
+	struct work_struct link_work;	/* ip link up/down: context 1 */
+	char tty_name[64];
 
 	/* Identity, read at init. */
 	char model[16];
@@ -152,6 +182,19 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err);
 
 /* at_init.c */
 void qt_init_work(struct work_struct *work);
+void qt_link_work(struct work_struct *work);
+int qt_query_contexts(struct qtcpip_dev *qd);
+
+/* at_async.c */
+void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev);
+int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
+		 unsigned int timeout_ms);
+void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot);
+
+/* genl.c */
+int qt_genl_register(void);
+void qt_genl_unregister(void);
+void qt_genl_event(struct qtcpip_dev *qd, int event, int arg);
 
 /* sock.c */
 int qt_sock_register(void);

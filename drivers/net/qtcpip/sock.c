@@ -153,6 +153,7 @@ void qt_sock_event_closed(struct qtcpip_dev *qd, int id)
 	if (qs->peer_closed || qs->state != QT_SS_CONNECTED)
 		return;
 	qs->peer_closed = true;
+	qt_genl_event(qd, QTCPIP_EVENT_PEER_CLOSED, id);
 	if (qs->mode == QTCPIP_MODE_BUFFER) {
 		/* Unread data may remain: the drain ends with the EOF. */
 		qs->rx_hint = true;
@@ -198,8 +199,10 @@ void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx)
 			qt_sock_queue_close(qd, qs);
 		}
 	}
-	if (ctx == 1)
+	if (ctx == 1 && netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
+		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+	}
 }
 
 /* Module reset or detach: every connection is gone. */

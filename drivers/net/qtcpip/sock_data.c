@@ -36,9 +36,10 @@ static bool qt_printable(const u8 *p, size_t n)
 /* BC66: the data travels in the command line, as text when it is printable
  * ASCII, else as hex (AT+QISENDEX).
  */
-static char *qt_bc66_send_line(int id, const u8 *data, size_t n)
+static char *qt_bc66_send_line(int id, const u8 *data, size_t n, bool hex_only)
 {
-	bool text = qt_printable(data, n);
+	/* With dataformat 1 the module takes AT+QISEND data as hex too. */
+	bool text = !hex_only && qt_printable(data, n);
 	size_t hdr = 32, i;
 	char *line, *p;
 
@@ -46,7 +47,7 @@ static char *qt_bc66_send_line(int id, const u8 *data, size_t n)
 	if (!line)
 		return NULL;
 	p = line + scnprintf(line, hdr, "AT+QISEND%s=%d,%zu,",
-			     text ? "" : "EX", id, n);
+			     text || hex_only ? "" : "EX", id, n);
 	if (text) {
 		memcpy(p, data, n);
 		p += n;
@@ -69,7 +70,8 @@ static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		return -ENODATA;
 	kfree(cmd->line);
 	if (qd->dialect->send_inline) {
-		cmd->line = qt_bc66_send_line(qs->id, skb->data, skb->len);
+		cmd->line = qt_bc66_send_line(qs->id, skb->data, skb->len,
+					      qd->bc66_send_hex);
 		cmd->flags |= QT_CMDF_LATE_FINAL;
 	} else {
 		cmd->line = kasprintf(GFP_ATOMIC, "AT+QISEND=%d,%u", qs->id,

@@ -67,4 +67,133 @@ struct qtcpip_send_info {
 	__u64 unacked;
 };
 
+/*
+ * Generic netlink family "qtcpip": everything of the two manuals that is
+ * not a socket. Requests carry QTCPIP_A_IFINDEX (or QTCPIP_A_IFNAME) to
+ * name the module. Operations that change state need CAP_NET_ADMIN.
+ * Errors come with an extack message.
+ */
+#define QTCPIP_GENL_NAME	"qtcpip"
+#define QTCPIP_GENL_VERSION	1
+#define QTCPIP_GENL_MCGRP	"events"
+
+enum qtcpip_cmd {
+	QTCPIP_CMD_UNSPEC,
+	QTCPIP_CMD_DEV_GET,	/* doit or dump: identity, state, limits, ctxs */
+	QTCPIP_CMD_CTX_GET,	/* AT+QIACT? and AT+QICSGP=<id>: contexts */
+	QTCPIP_CMD_CTX_SET,	/* AT+QICSGP: APN, user, password, auth */
+	QTCPIP_CMD_CTX_UP,	/* AT+QIACT=<id> */
+	QTCPIP_CMD_CTX_DOWN,	/* AT+QIDEACT=<id> */
+	QTCPIP_CMD_DNS_GET,	/* AT+QIDNSCFG=<id> */
+	QTCPIP_CMD_DNS_SET,	/* AT+QIDNSCFG=<id>,<pri>[,<sec>] */
+	QTCPIP_CMD_RESOLVE,	/* AT+QIDNSGIP: addresses and TTL */
+	QTCPIP_CMD_PING,	/* AT+QPING: one PING_REPLY per reply, then
+				 * the summary in the final message
+				 */
+	QTCPIP_CMD_NTP,		/* AT+QNTP */
+	QTCPIP_CMD_CFG_GET,	/* AT+QICFG="<name>" */
+	QTCPIP_CMD_CFG_SET,	/* AT+QICFG="<name>",<values> */
+	QTCPIP_CMD_ERR_GET,	/* AT+QIGETERROR */
+	QTCPIP_CMD_SOCK_GET,	/* dump: AF_QTCPIP sockets + AT+QISTATE */
+	QTCPIP_CMD_PING_REPLY,	/* reply message of QTCPIP_CMD_PING */
+	QTCPIP_CMD_EVENT,	/* multicast on "events" */
+	__QTCPIP_CMD_MAX,
+};
+
+#define QTCPIP_CMD_MAX (__QTCPIP_CMD_MAX - 1)
+
+enum qtcpip_attr {
+	QTCPIP_A_UNSPEC,
+	QTCPIP_A_IFINDEX,	/* u32 */
+	QTCPIP_A_IFNAME,	/* string */
+	QTCPIP_A_MODEL,		/* string: "BC66", "UC20" */
+	QTCPIP_A_REVISION,	/* string */
+	QTCPIP_A_IMEI,		/* string */
+	QTCPIP_A_STATE,		/* u8: enum qtcpip_dev_state */
+	QTCPIP_A_TTY,		/* string: the attached tty */
+	QTCPIP_A_MAX_CONN,	/* u32: connectIDs */
+	QTCPIP_A_MAX_CTX,	/* u32: contextIDs */
+	QTCPIP_A_MAX_SEND,	/* u32: bytes per AT+QISEND */
+	QTCPIP_A_MAX_READ,	/* u32: bytes per AT+QIRD */
+	QTCPIP_A_CTX,		/* nest of QTCPIP_A_CTX_*, repeated */
+	QTCPIP_A_CTX_ID,	/* u8 */
+	QTCPIP_A_CTX_ACTIVE,	/* u8: 0 or 1 */
+	QTCPIP_A_CTX_ADDR,	/* string: the context's IP address */
+	QTCPIP_A_CTX_APN,	/* string */
+	QTCPIP_A_CTX_USER,	/* string */
+	QTCPIP_A_CTX_PASSWORD,	/* string (never reported back) */
+	QTCPIP_A_CTX_AUTH,	/* u8: enum qtcpip_auth */
+	QTCPIP_A_DNS_PRIMARY,	/* string */
+	QTCPIP_A_DNS_SECONDARY,	/* string */
+	QTCPIP_A_HOST,		/* string: name or address */
+	QTCPIP_A_ADDR,		/* string: an IP address, repeated */
+	QTCPIP_A_TTL,		/* u32: DNS TTL (s), or ping reply TTL */
+	QTCPIP_A_TIMEOUT,	/* u32: seconds (ping: per request, 1-255) */
+	QTCPIP_A_COUNT,		/* u32: ping requests (1-10) */
+	QTCPIP_A_PING_RESULT,	/* u32: the module's result code */
+	QTCPIP_A_PING_BYTES,	/* u32 */
+	QTCPIP_A_PING_TIME,	/* u32: ms */
+	QTCPIP_A_PING_SENT,	/* u32 */
+	QTCPIP_A_PING_RCVD,	/* u32 */
+	QTCPIP_A_PING_LOST,	/* u32 */
+	QTCPIP_A_PING_MIN,	/* u32: ms */
+	QTCPIP_A_PING_MAX,	/* u32: ms */
+	QTCPIP_A_PING_AVG,	/* u32: ms */
+	QTCPIP_A_NTP_SERVER,	/* string */
+	QTCPIP_A_NTP_PORT,	/* u16 */
+	QTCPIP_A_NTP_SET_CLOCK,	/* flag: let the module set its clock */
+	QTCPIP_A_NTP_TIME,	/* string: as the module reports it */
+	QTCPIP_A_CFG_NAME,	/* string: dataformat, viewmode, transpktsize,
+				 * transwaittm
+				 */
+	QTCPIP_A_CFG_VALUE,	/* u32, repeated (dataformat has two) */
+	QTCPIP_A_ERR_CODE,	/* u32: module error code */
+	QTCPIP_A_ERR_TEXT,	/* string: its description */
+	QTCPIP_A_SOCK,		/* nest of QTCPIP_A_SOCK_*, repeated */
+	QTCPIP_A_SOCK_CONN_ID,	/* s32 */
+	QTCPIP_A_SOCK_TYPE,	/* u8: SOCK_STREAM or SOCK_DGRAM */
+	QTCPIP_A_SOCK_STATE,	/* u8: enum qtcpip_sock_state */
+	QTCPIP_A_SOCK_PEER,	/* string: host:port as given to connect */
+	QTCPIP_A_SOCK_ACCESS_MODE, /* u8 */
+	QTCPIP_A_SOCK_RX_QUEUED, /* u32: bytes waiting for recv() */
+	QTCPIP_A_SOCK_TX_QUEUED, /* u32: bytes not yet sent to the module */
+	QTCPIP_A_SOCK_MOD_STATE, /* u8: <socket_state> from AT+QISTATE */
+	QTCPIP_A_SOCK_MOD_LPORT, /* u16: <local_port> from AT+QISTATE */
+	QTCPIP_A_SOCK_MOD_TYPE,	/* string: <service_type> from AT+QISTATE */
+	QTCPIP_A_EVENT,		/* u8: enum qtcpip_event */
+	QTCPIP_A_PAD,
+	__QTCPIP_A_MAX,
+};
+
+#define QTCPIP_A_MAX (__QTCPIP_A_MAX - 1)
+
+enum qtcpip_dev_state {
+	QTCPIP_DEV_PROBING,	/* waiting for the module to answer */
+	QTCPIP_DEV_INIT,	/* identifying and configuring it */
+	QTCPIP_DEV_READY,
+	QTCPIP_DEV_DEAD,	/* detached */
+};
+
+enum qtcpip_sock_state {
+	QTCPIP_SOCK_UNCONN,
+	QTCPIP_SOCK_OPENING,
+	QTCPIP_SOCK_CONNECTED,
+	QTCPIP_SOCK_CLOSED,
+};
+
+enum qtcpip_auth {
+	QTCPIP_AUTH_NONE,
+	QTCPIP_AUTH_PAP,
+	QTCPIP_AUTH_CHAP,
+	QTCPIP_AUTH_PAP_CHAP,
+};
+
+enum qtcpip_event {
+	QTCPIP_EVENT_LINK_UP = 1,	/* module ready, default context up */
+	QTCPIP_EVENT_LINK_DOWN,
+	QTCPIP_EVENT_PDPDEACT,		/* QTCPIP_A_CTX_ID: lost by the network */
+	QTCPIP_EVENT_RESET,		/* the module rebooted (RDY) */
+	QTCPIP_EVENT_PEER_CLOSED,	/* QTCPIP_A_SOCK_CONN_ID */
+};
+
 #endif /* _UAPI_LINUX_QTCPIP_H */

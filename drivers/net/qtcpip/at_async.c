@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qtcpip: commands whose results come as URCs after their OK.
+ *
+ * AT+QIDNSGIP, AT+QPING and AT+QNTP answer OK at once and report later,
+ * in one or several URCs; meanwhile other commands run. Each kind has one
+ * result slot on the device, taken by one request at a time; the engine
+ * fills it from the URCs and wakes the requester, which may stream
+ * partial results (ping replies) as they come.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/string.h>
+
+#include "qtcpip.h"
+
+static void qt_async_finish(struct qtcpip_dev *qd, struct qt_async *slot)
+{
+	slot->done = true;
+	if (slot->abandoned)
+		slot->busy = false;
+}
+
+static bool qt_ping_is_lost(const struct qtcpip_dev *qd, int result)
+{
+	/* A lost request: UC20 1, BC66 569 (operation timeout). */
+	if (qd->dialect && qd->dialect->model == QT_MODEL_BC66)
+		return result == 569;
+	return result == 1;
+}
+
+static void qt_async_ping(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	struct qt_async *slot = &qd->ping;
+	const struct qt_ping *p = &ev->ping;
+	bool bc66 = qd->dialect && qd->dialect->model == QT_MODEL_BC66;
+
+	if (p->nfields >= 7 && (p->result == 0 || p->result == 2)) {
+		/* The summary: BC66 result 0, UC20 result 2. */
+		slot->sum = *p;
+		slot->err = 0;
+		qt_async_finish(qd, slot);
+	} else if (p->nfields >= 5 && p->result == 0 && ev->addr[0]) {
+		if (slot->nrep < QT_PING_MAX) {
+			slot->rep[slot->nrep] = *p;
+			strscpy(slot->rep_addr[slot->nrep], ev->addr,
+				QT_ADDR_MAX);
+			slot->nrep++;
+		}
+	} else if (qt_ping_is_lost(qd, p->result)) {
+		if (slot->nrep < QT_PING_MAX) {
+			slot->rep[slot->nrep] = *p;
+			slot->rep_addr[slot->nrep][0] = '\0';
+			slot->nrep++;
+		}
+	} else if (p->result != 0 || !bc66) {
+		/* UC20 3/4/5, BC66 any other code: the command ended. */
+		slot->err = p->result;
+		qt_async_finish(qd, slot);
+	}
+}
+
+/* A URC for one of the slots. Under qd->lock. */
+void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	struct qt_async *dns = &qd->dns;
+
+	switch (ev->urc) {
+	case QT_URC_DNSGIP_HDR:
+		if (!dns->busy || dns->done)
+			return;
+		dns->err = ev->code;
+		dns->count = ev->count;
+		dns->ttl = ev->ttl;
+		if (ev->code || ev->count <= 0)
+			qt_async_finish(qd, dns);
+		break;
+	case QT_URC_DNSGIP_ADDR:
+		if (!dns->busy || dns->done)
+			return;
+		if (dns->naddr < QT_DNS_MAX_ADDR)
+			strscpy(dns->addr[dns->naddr], ev->addr, QT_ADDR_MAX);
+		dns->naddr++;
+		if (dns->naddr >= dns->count)
+			qt_async_finish(qd, dns);
+		break;
+	case QT_URC_QPING:
+		if (!qd->ping.busy || qd->ping.done)
+			return;
+		qt_async_ping(qd, ev);
+		break;
+	case QT_URC_QNTP:
+		if (!qd->ntp.busy || qd->ntp.done)
+			return;
+		qd->ntp.err = ev->code;
+		strscpy(qd->ntp.time, ev->addr, QT_ADDR_MAX);
+		qt_async_finish(qd, &qd->ntp);
+		break;
+	default:
+		return;
+	}
+	wake_up_all(&qd->async_wait);
+}
+
+/* Take @slot for a request that may last @timeout_ms: -EBUSY while an
+ * earlier request (even an abandoned one) still waits for its result.
+ */
+int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
+		 unsigned int timeout_ms)
+{
+	int err = 0;
+
+	spin_lock_bh(&qd->lock);
+	if (slot->busy && time_before(jiffies, slot->deadline)) {
+		err = -EBUSY;
+	} else {
+		memset(slot, 0, sizeof(*slot));
+		slot->busy = true;
+		slot->deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	}
+	spin_unlock_bh(&qd->lock);
+	return err;
+}
+
+/* The requester is done with @slot, result or not. */
+void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot)
+{
+	spin_lock_bh(&qd->lock);
+	if (slot->done)
+		slot->busy = false;
+	else
+		slot->abandoned = true;
+	spin_unlock_bh(&qd->lock);
+}

@@ -1,0 +1,1057 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qtcpip: generic netlink operations, one per manual command family.
+ *
+ * Each runs the module's command through the engine (queued fairly with
+ * the sockets' commands), waits interruptibly, and answers with netlink
+ * attributes, or with an errno and an extack message that quotes the
+ * manual's description of the module's error code.
+ */
+
+#include <linux/ctype.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "genl.h"
+#include "sock.h"
+
+#define QT_QIACT_MS	150000
+#define QT_QIDEACT_MS	40000
+#define QT_DNS_MS	60000
+#define QT_NTP_MS	125000
+
+/* An extack message chosen at run time (the NL_SET_ERR_MSG macros want a
+ * literal); @msg must be static.
+ */
+static void qt_extack(struct genl_info *info, const struct nlattr *attr,
+		      const char *msg)
+{
+	if (!info->extack || !msg)
+		return;
+	info->extack->_msg = msg;
+	if (attr)
+		info->extack->bad_attr = attr;
+}
+
+/* Run one command; on failure, put the module's reason in the extack.
+ * Returns 0 or -errno (the module's code mapped per dialect).
+ */
+static int __printf(6, 7)
+qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info,
+	     unsigned int timeout_ms, char *resp, size_t rsize,
+	     const char *fmt, ...)
+{
+	struct qt_cmd *cmd;
+	const char *text;
+	va_list ap;
+	int err;
+
+	cmd = qt_cmd_alloc(NULL);
+	if (!cmd)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	cmd->line = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	if (!cmd->line) {
+		qt_cmd_put(cmd);
+		return -ENOMEM;
+	}
+	cmd->line_len = strlen(cmd->line);
+	cmd->flags = QT_CMDF_GETERROR;
+	if (timeout_ms)
+		cmd->timeout = msecs_to_jiffies(timeout_ms);
+	/* Interruptible: a user's Ctrl-C ends the wait, not the command. */
+	refcount_inc(&cmd->ref);
+	qt_cmd_queue(qd, cmd);
+	if (wait_for_completion_interruptible(&cmd->comp)) {
+		qt_cmd_put(cmd);
+		return -EINTR;
+	}
+	err = cmd->status;
+	if (err == -EIO && cmd->code) {
+		text = qt_dialect_errtext(qd->dialect, cmd->code);
+		qt_extack(info, NULL, text);
+		err = -qt_dialect_errno(qd->dialect, cmd->code);
+	} else if (err == -ETIMEDOUT) {
+		GENL_SET_ERR_MSG(info, "the module did not answer in time");
+	} else if (err == -EIO) {
+		GENL_SET_ERR_MSG(info, "the module answered ERROR");
+	}
+	if (!err && resp && rsize)
+		strscpy(resp, cmd->resp ? cmd->resp : "", rsize);
+	qt_cmd_put(cmd);
+	return err;
+}
+
+/* A string that goes inside a quoted AT argument. */
+static bool qt_genl_quotable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~' || *s == '"')
+			return false;
+	return true;
+}
+
+static int qt_genl_string(struct genl_info *info, int attr, const char **out,
+			  bool required)
+{
+	struct nlattr *a = info->attrs[attr];
+
+	*out = "";
+	if (!a) {
+		if (required) {
+			NL_SET_ERR_MSG_ATTR(info->extack, NULL,
+					    "a required attribute is missing");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	*out = nla_data(a);
+	if (!qt_genl_quotable(*out)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "only printable ASCII without '\"' is allowed");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The context of a request: QTCPIP_A_CTX_ID or 1, within the dialect. */
+static int qt_genl_ctx(struct qtcpip_dev *qd, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[QTCPIP_A_CTX_ID];
+	int ctx = a ? nla_get_u8(a) : 1;
+
+	if (ctx > qd->dialect->max_ctx) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "context out of range for this module");
+		return -EINVAL;
+	}
+	return ctx;
+}
+
+static int qt_genl_need_pdp(struct qtcpip_dev *qd, struct genl_info *info)
+{
+	if (qd->dialect->has_pdp_cmds)
+		return 0;
+	GENL_SET_ERR_MSG(info, "not supported on BC66: no PDP context commands");
+	return -EOPNOTSUPP;
+}
+
+static int qt_genl_fill_dev(struct sk_buff *skb, struct qtcpip_dev *qd,
+			    u32 portid, u32 seq, int flags)
+{
+	const struct qt_dialect *d = qd->dialect;
+	struct nlattr *nest;
+	void *hdr;
+	int i;
+
+	hdr = genlmsg_put(skb, portid, seq, &qt_genl_family, flags,
+			  QTCPIP_CMD_DEV_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, QTCPIP_A_IFINDEX, qd->netdev->ifindex) ||
+	    nla_put_string(skb, QTCPIP_A_IFNAME, qd->netdev->name) ||
+	    nla_put_u8(skb, QTCPIP_A_STATE, READ_ONCE(qd->state)) ||
+	    nla_put_string(skb, QTCPIP_A_TTY, qd->tty_name))
+		goto err;
+	if (d && (nla_put_string(skb, QTCPIP_A_MODEL, qd->model) ||
+		  nla_put_string(skb, QTCPIP_A_REVISION, qd->revision) ||
+		  nla_put_string(skb, QTCPIP_A_IMEI, qd->imei) ||
+		  nla_put_u32(skb, QTCPIP_A_MAX_CONN, d->max_conn) ||
+		  nla_put_u32(skb, QTCPIP_A_MAX_CTX, d->max_ctx) ||
+		  nla_put_u32(skb, QTCPIP_A_MAX_SEND, d->max_send) ||
+		  nla_put_u32(skb, QTCPIP_A_MAX_READ, d->max_read)))
+		goto err;
+	for (i = 1; d && i <= d->max_ctx; i++) {
+		if (!READ_ONCE(qd->ctx_active[i]))
+			continue;
+		nest = nla_nest_start(skb, QTCPIP_A_CTX);
+		if (!nest || nla_put_u8(skb, QTCPIP_A_CTX_ID, i) ||
+		    nla_put_u8(skb, QTCPIP_A_CTX_ACTIVE, 1) ||
+		    (qd->ctx_addr[i][0] &&
+		     nla_put_string(skb, QTCPIP_A_CTX_ADDR, qd->ctx_addr[i])))
+			goto err;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int qt_genl_dev_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_dev(info);
+	struct sk_buff *msg;
+	int err;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = msg ? qt_genl_fill_dev(msg, qd, info->snd_portid,
+				     info->snd_seq, 0) : -ENOMEM;
+	qtcpip_dev_put(qd);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+int qt_genl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net_device *dev;
+	int idx = 0, start = cb->args[0];
+
+	rcu_read_lock();
+	for_each_netdev_rcu(sock_net(skb->sk), dev) {
+		struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+
+		if (!qd)
+			continue;
+		if (idx++ < start)
+			continue;
+		if (qt_genl_fill_dev(skb, qd, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
+			idx--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* A reply with the device's ifindex and a command of our own. */
+static struct sk_buff *qt_genl_new_reply(struct qtcpip_dev *qd,
+					 struct genl_info *info, u8 cmd,
+					 void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			   &qt_genl_family, 0, cmd);
+	if (!*hdr || nla_put_u32(msg, QTCPIP_A_IFINDEX, qd->netdev->ifindex)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int qt_genl_send(struct sk_buff *msg, void *hdr, struct genl_info *info)
+{
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* Parse "+QICSGP: <type>,"<apn>","<user>","<pass>",<auth>" into @msg. */
+static int qt_genl_put_csgp(struct sk_buff *msg, const char *resp)
+{
+	char apn[100] = "", user[64] = "";
+	int type, auth = 0;
+	const char *p = strstr(resp, "+QICSGP: ");
+
+	if (!p)
+		return 0;
+	if (sscanf(p + 9, "%d,\"%99[^\"]\",\"%63[^\"]\"", &type, apn, user) < 1)
+		return 0;
+	p = strrchr(p, ',');
+	if (p && kstrtoint(p + 1, 10, &auth))
+		auth = 0;
+	if (nla_put_string(msg, QTCPIP_A_CTX_APN, apn) ||
+	    nla_put_string(msg, QTCPIP_A_CTX_USER, user) ||
+	    nla_put_u8(msg, QTCPIP_A_CTX_AUTH, auth))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int qt_genl_ctx_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	char *resp = NULL;
+	int err, i, only = 0;
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	if (info->attrs[QTCPIP_A_CTX_ID]) {
+		only = qt_genl_ctx(qd, info);
+		if (only < 0) {
+			err = only;
+			goto out;
+		}
+	}
+	if (qd->dialect->has_pdp_cmds) {
+		err = qt_query_contexts(qd);
+		if (err)
+			goto out;
+	}
+	resp = kmalloc(512, GFP_KERNEL);
+	msg = resp ? qt_genl_new_reply(qd, info, QTCPIP_CMD_CTX_GET, &hdr) : NULL;
+	err = -ENOMEM;
+	if (!msg)
+		goto out;
+	for (i = 1; i <= qd->dialect->max_ctx; i++) {
+		bool active = READ_ONCE(qd->ctx_active[i]);
+
+		/* Every active context, context 1, or the one asked for. */
+		if (only ? i != only : !active && i != 1)
+			continue;
+		nest = nla_nest_start(msg, QTCPIP_A_CTX);
+		if (!nest || nla_put_u8(msg, QTCPIP_A_CTX_ID, i) ||
+		    nla_put_u8(msg, QTCPIP_A_CTX_ACTIVE, active) ||
+		    (qd->ctx_addr[i][0] &&
+		     nla_put_string(msg, QTCPIP_A_CTX_ADDR, qd->ctx_addr[i])))
+			goto toobig;
+		if (qd->dialect->has_pdp_cmds &&
+		    !qt_genl_exec(qd, info, 0, resp, 512, "AT+QICSGP=%d", i) &&
+		    qt_genl_put_csgp(msg, resp))
+			goto toobig;
+		nla_nest_end(msg, nest);
+	}
+	kfree(resp);
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+toobig:
+	nlmsg_free(msg);
+	err = -EMSGSIZE;
+out:
+	kfree(resp);
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_ctx_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	const char *apn, *user, *pass;
+	int ctx, auth, err;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_genl_need_pdp(qd, info);
+	if (err)
+		goto out;
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx;
+	if (ctx < 0)
+		goto out;
+	err = qt_genl_string(info, QTCPIP_A_CTX_APN, &apn, true);
+	if (!err)
+		err = qt_genl_string(info, QTCPIP_A_CTX_USER, &user, false);
+	if (!err)
+		err = qt_genl_string(info, QTCPIP_A_CTX_PASSWORD, &pass, false);
+	if (err)
+		goto out;
+	auth = info->attrs[QTCPIP_A_CTX_AUTH] ?
+	       nla_get_u8(info->attrs[QTCPIP_A_CTX_AUTH]) : 0;
+	err = qt_genl_exec(qd, info, 0, NULL, 0,
+			   "AT+QICSGP=%d,1,\"%s\",\"%s\",\"%s\",%d", ctx, apn,
+			   user, pass, auth);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_ctx_up(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	int ctx, err;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_genl_need_pdp(qd, info);
+	if (err)
+		goto out;
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx;
+	if (ctx < 0)
+		goto out;
+	err = qt_genl_exec(qd, info, QT_QIACT_MS, NULL, 0, "AT+QIACT=%d", ctx);
+	if (!err)
+		err = qt_query_contexts(qd);
+	if (!err && ctx == 1)
+		schedule_work(&qd->link_work);	/* carrier */
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	int ctx, err;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_genl_need_pdp(qd, info);
+	if (err)
+		goto out;
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx;
+	if (ctx < 0)
+		goto out;
+	err = qt_genl_exec(qd, info, QT_QIDEACT_MS, NULL, 0, "AT+QIDEACT=%d",
+			   ctx);
+	if (!err) {
+		/* The module closed the context's connections. */
+		spin_lock_bh(&qd->lock);
+		qt_sock_event_pdpdeact(qd, ctx);
+		spin_unlock_bh(&qd->lock);
+		qt_query_contexts(qd);
+	}
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_dns_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	char resp[256], pri[64] = "", sec[64] = "";
+	struct sk_buff *msg;
+	const char *p;
+	int ctx, err, id;
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_genl_need_pdp(qd, info);
+	if (err)
+		goto out;
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx;
+	if (ctx < 0)
+		goto out;
+	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp), "AT+QIDNSCFG=%d",
+			   ctx);
+	if (err)
+		goto out;
+	p = strstr(resp, "+QIDNSCFG: ");
+	if (p)
+		sscanf(p + 11, "%d,\"%63[^\"]\",\"%63[^\"]\"", &id, pri, sec);
+	err = -ENOMEM;
+	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_DNS_GET, &hdr);
+	if (!msg)
+		goto out;
+	if (nla_put_u8(msg, QTCPIP_A_CTX_ID, ctx) ||
+	    nla_put_string(msg, QTCPIP_A_DNS_PRIMARY, pri) ||
+	    nla_put_string(msg, QTCPIP_A_DNS_SECONDARY, sec)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto out;
+	}
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_dns_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	const char *pri, *sec;
+	int ctx, err;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_genl_need_pdp(qd, info);
+	if (err)
+		goto out;
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx;
+	if (ctx < 0)
+		goto out;
+	err = qt_genl_string(info, QTCPIP_A_DNS_PRIMARY, &pri, true);
+	if (!err)
+		err = qt_genl_string(info, QTCPIP_A_DNS_SECONDARY, &sec, false);
+	if (err)
+		goto out;
+	if (*sec)
+		err = qt_genl_exec(qd, info, 0, NULL, 0,
+				   "AT+QIDNSCFG=%d,\"%s\",\"%s\"", ctx, pri, sec);
+	else
+		err = qt_genl_exec(qd, info, 0, NULL, 0,
+				   "AT+QIDNSCFG=%d,\"%s\"", ctx, pri);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+static bool qt_genl_woken(struct qtcpip_dev *qd, struct qt_async *slot,
+			  int *sent)
+{
+	return READ_ONCE(slot->done) ||
+	       (sent && READ_ONCE(slot->nrep) > *sent) ||
+	       READ_ONCE(qd->state) == QT_DEV_DEAD;
+}
+
+/* Wait for @slot's result; each new ping reply goes out as it comes. */
+static int qt_genl_wait(struct qtcpip_dev *qd, struct qt_async *slot,
+			struct genl_info *info, int *sent)
+{
+	long left = slot->deadline - jiffies;
+	int err;
+
+	for (;;) {
+		if (left <= 0)
+			return -ETIMEDOUT;
+		left = wait_event_interruptible_timeout(qd->async_wait,
+							qt_genl_woken(qd, slot, sent),
+							left);
+		if (left < 0)
+			return -EINTR;
+		if (READ_ONCE(qd->state) == QT_DEV_DEAD)
+			return -ENODEV;
+		while (sent && *sent < READ_ONCE(slot->nrep)) {
+			struct sk_buff *msg;
+			void *hdr;
+			int i = *sent;
+
+			(*sent)++;
+			msg = qt_genl_new_reply(qd, info,
+						QTCPIP_CMD_PING_REPLY, &hdr);
+			if (!msg)
+				continue;
+			if (nla_put_u32(msg, QTCPIP_A_PING_RESULT,
+					slot->rep[i].result) ||
+			    (slot->rep_addr[i][0] &&
+			     (nla_put_string(msg, QTCPIP_A_ADDR,
+					     slot->rep_addr[i]) ||
+			      nla_put_u32(msg, QTCPIP_A_PING_BYTES,
+					  slot->rep[i].bytes) ||
+			      nla_put_u32(msg, QTCPIP_A_PING_TIME,
+					  slot->rep[i].time) ||
+			      nla_put_u32(msg, QTCPIP_A_TTL,
+					  slot->rep[i].ttl)))) {
+				nlmsg_free(msg);
+				continue;
+			}
+			genlmsg_end(msg, hdr);
+			err = genlmsg_unicast(genl_info_net(info), msg,
+					      info->snd_portid);
+			if (err)
+				return err;
+		}
+		if (slot->done)
+			return 0;
+	}
+}
+
+int qt_genl_resolve(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qt_async *slot;
+	struct sk_buff *msg;
+	const char *host;
+	int ctx, err, i;
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	slot = &qd->dns;
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx < 0 ? ctx : qt_genl_string(info, QTCPIP_A_HOST, &host, true);
+	if (err)
+		goto out;
+	err = qt_async_get(qd, slot, QT_DNS_MS + 5000);
+	if (err) {
+		GENL_SET_ERR_MSG(info, "a name lookup is already running");
+		goto out;
+	}
+	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QIDNSGIP=%d,\"%s\"", ctx,
+			   host);
+	if (!err)
+		err = qt_genl_wait(qd, slot, info, NULL);
+	if (!err && slot->err) {
+		err = -qt_dialect_errno(qd->dialect, slot->err);
+		qt_extack(info, NULL, qt_dialect_errtext(qd->dialect, slot->err));
+	}
+	if (err)
+		goto put;
+	err = -ENOMEM;
+	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_RESOLVE, &hdr);
+	if (!msg)
+		goto put;
+	if (nla_put_string(msg, QTCPIP_A_HOST, host) ||
+	    nla_put_u32(msg, QTCPIP_A_TTL, slot->ttl))
+		goto toobig;
+	for (i = 0; i < min(slot->naddr, QT_DNS_MAX_ADDR); i++)
+		if (nla_put_string(msg, QTCPIP_A_ADDR, slot->addr[i]))
+			goto toobig;
+	qt_async_put(qd, slot);
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+toobig:
+	nlmsg_free(msg);
+	err = -EMSGSIZE;
+put:
+	qt_async_put(qd, slot);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_ping(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	u32 timeout = 4, count = 4;
+	struct qt_async *slot;
+	struct sk_buff *msg;
+	const char *host;
+	int ctx, err, sent = 0;
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	slot = &qd->ping;
+	if (qd->dialect->model == QT_MODEL_UC20)
+		timeout = 1;	/* the manuals' defaults */
+	if (info->attrs[QTCPIP_A_TIMEOUT])
+		timeout = nla_get_u32(info->attrs[QTCPIP_A_TIMEOUT]);
+	if (info->attrs[QTCPIP_A_COUNT])
+		count = nla_get_u32(info->attrs[QTCPIP_A_COUNT]);
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx < 0 ? ctx : qt_genl_string(info, QTCPIP_A_HOST, &host, true);
+	if (err)
+		goto out;
+	err = qt_async_get(qd, slot, (timeout * count + 10) * 1000);
+	if (err) {
+		GENL_SET_ERR_MSG(info, "a ping is already running");
+		goto out;
+	}
+	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QPING=%d,\"%s\",%u,%u",
+			   ctx, host, timeout, count);
+	if (!err)
+		err = qt_genl_wait(qd, slot, info, &sent);
+	if (!err && slot->err) {
+		/* UC20: 3 busy, 4 host not found, 5 PDP failure. */
+		if (qd->dialect->model == QT_MODEL_UC20) {
+			err = slot->err == 4 ? -EHOSTUNREACH :
+			      slot->err == 5 ? -ENETUNREACH : -EBUSY;
+			qt_extack(info, NULL, slot->err == 4 ? "host not found" :
+				  slot->err == 5 ? "PDP context activation failed" :
+				  "the TCP/IP stack is busy");
+		} else {
+			err = -qt_dialect_errno(qd->dialect, slot->err);
+			qt_extack(info, NULL,
+				  qt_dialect_errtext(qd->dialect, slot->err));
+		}
+	}
+	if (err)
+		goto put;
+	err = -ENOMEM;
+	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_PING, &hdr);
+	if (!msg)
+		goto put;
+	if (nla_put_string(msg, QTCPIP_A_HOST, host) ||
+	    nla_put_u32(msg, QTCPIP_A_PING_SENT, slot->sum.sent) ||
+	    nla_put_u32(msg, QTCPIP_A_PING_RCVD, slot->sum.rcvd) ||
+	    nla_put_u32(msg, QTCPIP_A_PING_LOST, slot->sum.lost) ||
+	    nla_put_u32(msg, QTCPIP_A_PING_MIN, slot->sum.min) ||
+	    nla_put_u32(msg, QTCPIP_A_PING_MAX, slot->sum.max) ||
+	    nla_put_u32(msg, QTCPIP_A_PING_AVG, slot->sum.avg)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto put;
+	}
+	qt_async_put(qd, slot);
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+put:
+	qt_async_put(qd, slot);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_ntp(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	bool set = nla_get_flag(info->attrs[QTCPIP_A_NTP_SET_CLOCK]);
+	struct qt_async *slot;
+	struct sk_buff *msg;
+	const char *server;
+	int ctx, err, port = 123;
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	slot = &qd->ntp;
+	if (info->attrs[QTCPIP_A_NTP_PORT])
+		port = nla_get_u16(info->attrs[QTCPIP_A_NTP_PORT]);
+	ctx = qt_genl_ctx(qd, info);
+	err = ctx < 0 ? ctx :
+	      qt_genl_string(info, QTCPIP_A_NTP_SERVER, &server, true);
+	if (err)
+		goto out;
+	err = qt_async_get(qd, slot, QT_NTP_MS + 5000);
+	if (err) {
+		GENL_SET_ERR_MSG(info, "a time synchronisation is already running");
+		goto out;
+	}
+	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QNTP=%d,\"%s\",%d,%d",
+			   ctx, server, port, set);
+	if (!err)
+		err = qt_genl_wait(qd, slot, info, NULL);
+	if (!err && slot->err) {
+		err = -qt_dialect_errno(qd->dialect, slot->err);
+		qt_extack(info, NULL, qt_dialect_errtext(qd->dialect, slot->err));
+	}
+	if (err)
+		goto put;
+	err = -ENOMEM;
+	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_NTP, &hdr);
+	if (!msg)
+		goto put;
+	if (nla_put_string(msg, QTCPIP_A_NTP_SERVER, server) ||
+	    nla_put_string(msg, QTCPIP_A_NTP_TIME, slot->time)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto put;
+	}
+	qt_async_put(qd, slot);
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+put:
+	qt_async_put(qd, slot);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+/* The AT+QICFG names each dialect has, and how many values each takes. */
+static int qt_genl_cfg_name(struct qtcpip_dev *qd, struct genl_info *info,
+			    const char **name)
+{
+	static const char * const bc66[] = { "dataformat", "viewmode" };
+	static const char * const uc20[] = { "transpktsize", "transwaittm" };
+	const char * const *names = qd->dialect->model == QT_MODEL_BC66 ?
+				    bc66 : uc20;
+	int i;
+
+	if (!info->attrs[QTCPIP_A_CFG_NAME]) {
+		GENL_SET_ERR_MSG(info, "no QTCPIP_A_CFG_NAME");
+		return -EINVAL;
+	}
+	*name = nla_data(info->attrs[QTCPIP_A_CFG_NAME]);
+	for (i = 0; i < 2; i++)
+		if (!strcmp(*name, names[i]))
+			return i == 0 && names == bc66 ? 2 : 1;
+	qt_extack(info, info->attrs[QTCPIP_A_CFG_NAME],
+		  qd->dialect->model == QT_MODEL_BC66 ?
+		  "BC66 options: dataformat, viewmode" :
+		  "UC20 options: transpktsize, transwaittm");
+	return -EOPNOTSUPP;
+}
+
+int qt_genl_cfg_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	char resp[128];
+	struct sk_buff *msg;
+	const char *name, *p;
+	int n, err, v[2];
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	n = qt_genl_cfg_name(qd, info, &name);
+	err = n;
+	if (n < 0)
+		goto out;
+	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp),
+			   "AT+QICFG=\"%s\"", name);
+	if (err)
+		goto out;
+	p = strchr(resp, ',');
+	err = -EPROTO;
+	if (!p || sscanf(p + 1, "%d,%d", &v[0], &v[1]) < n) {
+		GENL_SET_ERR_MSG(info, "unexpected answer from the module");
+		goto out;
+	}
+	err = -ENOMEM;
+	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_CFG_GET, &hdr);
+	if (!msg)
+		goto out;
+	if (nla_put_string(msg, QTCPIP_A_CFG_NAME, name) ||
+	    nla_put_u32(msg, QTCPIP_A_CFG_VALUE, v[0]) ||
+	    (n > 1 && nla_put_u32(msg, QTCPIP_A_CFG_VALUE, v[1]))) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto out;
+	}
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_cfg_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct nlattr *a;
+	const char *name;
+	int n, rem, err, nv = 0;
+	u32 v[2] = {};
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	n = qt_genl_cfg_name(qd, info, &name);
+	err = n;
+	if (n < 0)
+		goto out;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != QTCPIP_A_CFG_VALUE || nla_len(a) != 4)
+			continue;
+		if (nv < 2)
+			v[nv] = nla_get_u32(a);
+		nv++;
+	}
+	err = -EINVAL;
+	if (nv != n) {
+		qt_extack(info, NULL, n == 2 ?
+			  "dataformat takes two values: send, receive" :
+			  "this option takes one value");
+		goto out;
+	}
+	if (n == 2)
+		err = qt_genl_exec(qd, info, 0, NULL, 0,
+				   "AT+QICFG=\"%s\",%u,%u", name, v[0], v[1]);
+	else
+		err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QICFG=\"%s\",%u",
+				   name, v[0]);
+	if (err || qd->dialect->model != QT_MODEL_BC66)
+		goto out;
+	/* The parser and the send path follow the module's formats. */
+	spin_lock_bh(&qd->lock);
+	if (!strcmp(name, "viewmode")) {
+		qt_parser_set_viewmode(&qd->parser, v[0] == 1);
+	} else {
+		qd->bc66_send_hex = v[0] == 1;
+		qt_parser_set_recv_hex(&qd->parser, v[1] == 1);
+	}
+	spin_unlock_bh(&qd->lock);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+int qt_genl_err_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	char resp[160], text[100] = "";
+	struct sk_buff *msg;
+	const char *p;
+	int err, code = 0;
+	void *hdr;
+
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp), "AT+QIGETERROR");
+	if (err)
+		goto out;
+	p = strstr(resp, "+QIGETERROR: ");
+	if (p)
+		sscanf(p + 13, "%d, %99[^\n]", &code, text);
+	if (!text[0] && qt_dialect_errtext(qd->dialect, code))
+		strscpy(text, qt_dialect_errtext(qd->dialect, code),
+			sizeof(text));
+	err = -ENOMEM;
+	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_ERR_GET, &hdr);
+	if (!msg)
+		goto out;
+	if (nla_put_u32(msg, QTCPIP_A_ERR_CODE, code) ||
+	    nla_put_string(msg, QTCPIP_A_ERR_TEXT, text)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto out;
+	}
+	qtcpip_dev_put(qd);
+	return qt_genl_send(msg, hdr, info);
+out:
+	qtcpip_dev_put(qd);
+	return err;
+}
+
+/* Socket dump: a snapshot taken in start(), where waiting for the module's
+ * AT+QISTATE is allowed, then one message per socket.
+ */
+struct qt_sock_snap {
+	int ifindex;
+	int id;
+	u8 type, state, mode;
+	u32 rxq, txq;
+	char peer[QTCPIP_HOST_MAX + 8];
+	bool have_mod;
+	u8 mod_state;
+	u16 mod_lport;
+	char mod_type[16];
+};
+
+struct qt_sock_dump {
+	int n, pos;
+	struct qt_sock_snap snap[];
+};
+
+static void qt_snap_peer(struct qt_sock *qs, char *buf, size_t size)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&qs->peer;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&qs->peer;
+	struct sockaddr_qt *sqt = (struct sockaddr_qt *)&qs->peer;
+
+	buf[0] = '\0';
+	if (sin->sin_family == AF_INET)
+		snprintf(buf, size, "%pI4:%u", &sin->sin_addr,
+			 ntohs(sin->sin_port));
+	else if (sin->sin_family == AF_INET6)
+		snprintf(buf, size, "[%pI6c]:%u", &sin6->sin6_addr,
+			 ntohs(sin6->sin6_port));
+	else if (qs->peer_len)
+		snprintf(buf, size, "%.*s:%u", QTCPIP_HOST_MAX - 1,
+			 sqt->sqt_host, ntohs(sqt->sqt_port));
+}
+
+/* "+QISTATE: <id>,"<type>",...,<lport>,<state>,..." into @s. */
+static void qt_snap_qistate(struct qt_sock_snap *s, const char *resp)
+{
+	const char *p = strstr(resp, "+QISTATE: ");
+	char ip[64];
+	int id, rport, lport, state;
+
+	if (!p)
+		return;
+	if (sscanf(p + 10, "%d,\"%15[^\"]\",\"%63[^\"]\",%d,%d,%d", &id,
+		   s->mod_type, ip, &rport, &lport, &state) == 6 ||
+	    sscanf(p + 10, "%d,%15[^,],\"%63[^\"]\",%d,%d,%d", &id,
+		   s->mod_type, ip, &rport, &lport, &state) == 6) {
+		s->have_mod = true;
+		s->mod_state = state;
+		s->mod_lport = lport;
+	}
+}
+
+static u32 qt_queue_bytes(struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	spin_lock_bh(&q->lock);
+	skb_queue_walk(q, skb)
+		n += skb->len;
+	spin_unlock_bh(&q->lock);
+	return n;
+}
+
+int qt_genl_sock_start(struct netlink_callback *cb)
+{
+	struct net *net = sock_net(cb->skb->sk);
+	struct qt_sock_dump *dump;
+	struct net_device *dev;
+	struct qtcpip_dev *devs[8];
+	int ndev = 0, i, id, max = 8 * QT_MAX_CONN;
+	char resp[256];
+
+	dump = kzalloc(struct_size(dump, snap, max), GFP_KERNEL);
+	if (!dump)
+		return -ENOMEM;
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+
+		if (qd && ndev < ARRAY_SIZE(devs)) {
+			qtcpip_dev_get(qd);
+			devs[ndev++] = qd;
+		}
+	}
+	rcu_read_unlock();
+
+	for (i = 0; i < ndev; i++) {
+		struct qtcpip_dev *qd = devs[i];
+		int ids[QT_MAX_CONN], nids = 0;
+
+		spin_lock_bh(&qd->lock);
+		for (id = 0; id < QT_MAX_CONN; id++) {
+			struct qt_sock *qs = qd->conn[id];
+			struct qt_sock_snap *s;
+
+			if (!qs || dump->n >= max)
+				continue;
+			s = &dump->snap[dump->n++];
+			s->ifindex = qd->netdev->ifindex;
+			s->id = id;
+			s->type = qs->sk.sk_type;
+			s->state = qs->state;
+			s->mode = qs->mode;
+			s->rxq = qt_queue_bytes(&qs->sk.sk_receive_queue);
+			s->txq = qt_queue_bytes(&qs->txq);
+			qt_snap_peer(qs, s->peer, sizeof(s->peer));
+			ids[nids++] = dump->n - 1;
+		}
+		spin_unlock_bh(&qd->lock);
+		/* The module's own view of each connection. */
+		while (nids-- && READ_ONCE(qd->state) == QT_DEV_READY) {
+			struct qt_sock_snap *s = &dump->snap[ids[nids]];
+
+			if (!qt_exec(qd, 0, resp, sizeof(resp),
+				     "AT+QISTATE=1,%d", s->id))
+				qt_snap_qistate(s, resp);
+		}
+		qtcpip_dev_put(qd);
+	}
+	cb->args[0] = (long)dump;
+	return 0;
+}
+
+int qt_genl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct qt_sock_dump *dump = (struct qt_sock_dump *)cb->args[0];
+	struct nlattr *nest;
+	void *hdr;
+
+	while (dump && dump->pos < dump->n) {
+		struct qt_sock_snap *s = &dump->snap[dump->pos];
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &qt_genl_family,
+				  NLM_F_MULTI, QTCPIP_CMD_SOCK_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, QTCPIP_A_SOCK);
+		if (!nest ||
+		    nla_put_u32(skb, QTCPIP_A_IFINDEX, s->ifindex) ||
+		    nla_put_s32(skb, QTCPIP_A_SOCK_CONN_ID, s->id) ||
+		    nla_put_u8(skb, QTCPIP_A_SOCK_TYPE, s->type) ||
+		    nla_put_u8(skb, QTCPIP_A_SOCK_STATE, s->state) ||
+		    nla_put_string(skb, QTCPIP_A_SOCK_PEER, s->peer) ||
+		    nla_put_u8(skb, QTCPIP_A_SOCK_ACCESS_MODE, s->mode) ||
+		    nla_put_u32(skb, QTCPIP_A_SOCK_RX_QUEUED, s->rxq) ||
+		    nla_put_u32(skb, QTCPIP_A_SOCK_TX_QUEUED, s->txq) ||
+		    (s->have_mod &&
+		     (nla_put_u8(skb, QTCPIP_A_SOCK_MOD_STATE, s->mod_state) ||
+		      nla_put_u16(skb, QTCPIP_A_SOCK_MOD_LPORT, s->mod_lport) ||
+		      nla_put_string(skb, QTCPIP_A_SOCK_MOD_TYPE,
+				     s->mod_type)))) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+		dump->pos++;
+	}
+	return skb->len;
+}
+
+int qt_genl_sock_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[0]);
+	return 0;
+}
