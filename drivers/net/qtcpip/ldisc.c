@@ -17,6 +17,33 @@
 #include "compat.h"
 #include "qtcpip.h"
 
+/* Packet taps (tcpdump -i qtcpip0) see the AT exchange: one frame per
+ * chunk, a direction byte ('>' to the module, '<' from it) and the bytes
+ * as written or read. The link type is DLT_RAW (ARPHRD_NONE).
+ */
+static void qtcpip_tap(struct qtcpip_dev *qd, u8 dir, const u8 *buf,
+		       size_t len)
+{
+	struct net_device *dev = qd->netdev;
+	struct sk_buff *skb;
+
+	if (!len || !dev_nit_active(dev))
+		return;
+	skb = alloc_skb(len + 1, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_put_u8(skb, dir);
+	skb_put_data(skb, buf, len);
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_IP);
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	rcu_read_lock_bh();
+	dev_queue_xmit_nit(skb, dev);
+	rcu_read_unlock_bh();
+	kfree_skb(skb);
+}
+
 /* Write what the tty takes now; write_wakeup calls us again for the rest. */
 static void qtcpip_tx_work(struct work_struct *work)
 {
@@ -61,6 +88,7 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 		}
 	}
 	if (!err) {
+		qtcpip_tap(qd, '>', buf, len);
 		memcpy(qd->txbuf + qd->txhead + qd->txlen, buf, len);
 		qd->txlen += len;
 		schedule_work(&qd->tx_work);
@@ -169,8 +197,10 @@ static void qtcpip_ldisc_receive(QT_LDISC_RX_ARGS)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 
-	if (qd)
-		qt_engine_rx(qd, cp, count);
+	if (!qd)
+		return;
+	qtcpip_tap(qd, '<', cp, count);
+	qt_engine_rx(qd, cp, count);
 }
 
 static void qtcpip_ldisc_write_wakeup(struct tty_struct *tty)
