@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every fault the modem emulator injects, with the outcome the driver
+ * documents and no data silently lost or corrupted:
+ *
+ *   split writes         module output in 1..7 byte pieces: data exact
+ *   URC mid-response     "recv"/"closed" URCs inside responses: data exact,
+ *                        nothing delivered to the wrong socket
+ *   SEND FAIL            retried: the sink gets every byte
+ *   buff full            module buffer full while the socket is full:
+ *                        reading resumes, stream exact, nothing lost
+ *   push overflow        direct push into a full socket: no loss
+ *   remote close         unread data (socket and module) delivered, then EOF
+ *   pdpdeact             the context's sockets fail with ENETDOWN
+ *   reset (RDY)          every socket fails with ENETRESET
+ *   mute module          commands time out, sockets fail with ETIMEDOUT
+ *   open failure         connect fails with ECONNREFUSED, next one works
+ *   detach               N_TTY, hangup, close: ENODEV, EPOLLERR, wakeups
+ *
+ * After pdpdeact, reset and mute the driver must recover: a new socket
+ * connects and moves data. On the module of every slot, in buffer and
+ * direct push access modes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "qt_sock.h"
+
+FIXTURE(faults) {
+	struct qt_mod m;
+	int echo, uecho, sink, source;
+	long at_timeout;
+};
+
+FIXTURE_VARIANT(faults) {
+	int slot;
+	int mode;
+};
+
+FIXTURE_VARIANT_ADD(faults, slot0_buffer) { .slot = 0, .mode = QTCPIP_MODE_BUFFER };
+FIXTURE_VARIANT_ADD(faults, slot0_push) { .slot = 0, .mode = QTCPIP_MODE_PUSH };
+FIXTURE_VARIANT_ADD(faults, slot1_buffer) { .slot = 1, .mode = QTCPIP_MODE_BUFFER };
+FIXTURE_VARIANT_ADD(faults, slot1_push) { .slot = 1, .mode = QTCPIP_MODE_PUSH };
+
+FIXTURE_SETUP(faults)
+{
+	self->at_timeout = -1;
+	QT_ATTACH(&self->m, variant->slot, 115200);
+	self->echo = qt_srv("TCP_ECHO");
+	self->uecho = qt_srv("UDP_ECHO");
+	self->sink = qt_srv("TCP_SINK");
+	self->source = qt_srv("TCP_SOURCE");
+	ASSERT_LT(0, self->echo);
+	ASSERT_LT(0, self->uecho);
+	ASSERT_LT(0, self->sink);
+	ASSERT_LT(0, self->source);
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+	if (self->at_timeout >= 0)
+		EXPECT_EQ(0, qt_write_param("at_timeout_ms", self->at_timeout));
+	QT_DETACH(&self->m);
+}
+
+static int open_mode(FIXTURE_DATA(faults) *self, const FIXTURE_VARIANT(faults) *v,
+		     int type, int port)
+{
+	return qt_open(&self->m, type, v->mode, port);
+}
+
+/*
+ * After a fault that takes the module's stack down: waits for the carrier
+ * and for a connect that works, then checks data moves. fd or -errno.
+ */
+static int recover(struct __test_metadata *_metadata, FIXTURE_DATA(faults) *self,
+		   int timeout_ms)
+{
+	long long t0 = qt_now_ms(), end = t0 + timeout_ms;
+	int fd = -ETIMEDOUT, tries = 0;
+
+	while (qt_now_ms() < end) {
+		qt_wait_carrier(self->m.ifindex, 1, end - qt_now_ms());
+		fd = qt_open(&self->m, SOCK_STREAM, -1, self->echo);
+		tries++;
+		if (fd >= 0)
+			break;
+		usleep(200000);
+	}
+	if (fd < 0) {
+		TH_LOG("no working connect %d s after the fault (%d tries): %s",
+		       timeout_ms / 1000, tries, strerror(-fd));
+		return fd;
+	}
+	TH_LOG("usable again after %lld ms", qt_now_ms() - t0);
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 2000, 77, 0, 20000));
+	return fd;
+}
+
+/* ---- a reader blocked in recv() on another thread ---- */
+
+struct reader {
+	pthread_t th;
+	int fd;
+	ssize_t ret;
+	int err;
+};
+
+static void *reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	char buf[64];
+
+	r->ret = recv(r->fd, buf, sizeof(buf), 0);
+	r->err = r->ret < 0 ? errno : 0;
+	return NULL;
+}
+
+static void reader_start(struct reader *r, int fd)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	pthread_create(&r->th, NULL, reader_fn, r);
+}
+
+/* 0 if the reader returned within timeout_ms */
+static int reader_wait(struct reader *r, int timeout_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(r->th, NULL, &ts);
+}
+
+/* The socket failed with err: poll says so, SO_ERROR says err. */
+static void expect_failed(struct __test_metadata *_metadata, int fd, int err,
+			  const char *what)
+{
+	short re = qt_poll1(fd, POLLIN | POLLOUT, 20000);
+	int e;
+
+	EXPECT_NE(0, re & (POLLERR | POLLHUP))
+		TH_LOG("%s: revents %#x", what, re);
+	e = qt_so_error(fd);
+	EXPECT_EQ(err, e) TH_LOG("%s: SO_ERROR %s", what, strerror(e));
+}
+
+/* ---- data faults ---- */
+
+QT_TEST_F(faults, split_writes, 120)
+{
+	int fd, u;
+	unsigned char tx[512], rx[512];
+
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd);
+	u = open_mode(self, variant, SOCK_DGRAM, self->uecho);
+	ASSERT_LE(0, u);
+	ASSERT_EQ(0, qt_set_timeo(u, SO_RCVTIMEO, 15000));
+	/* random pieces of 1..7 bytes, 300 us apart */
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "split random 7 300"));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 6000, 21, 0, 60000));
+	qt_fill(tx, sizeof(tx), 22);
+	ASSERT_EQ(300, send(u, tx, 300, 0));
+	EXPECT_EQ(300, recv(u, rx, sizeof(rx), 0));
+	EXPECT_EQ(0, memcmp(tx, rx, 300));
+	/* every byte on its own */
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "split 1"));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 3000, 23, 0, 60000));
+	ASSERT_EQ(100, send(u, tx, 100, 0));
+	EXPECT_EQ(100, recv(u, rx, sizeof(rx), 0));
+	EXPECT_EQ(0, memcmp(tx, rx, 100));
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "clear"));
+	EXPECT_EQ(0, qt_rx_lost(fd));
+	close(u);
+	close(fd);
+}
+
+struct urc_inject {
+	int ctl, n;
+	char urc[3][64];
+	int count;
+};
+
+static void inject(void *arg)
+{
+	struct urc_inject *u = arg;
+
+	qt_emu(u->ctl, "urc-mid %s", u->urc[u->count++ % u->n]);
+}
+
+QT_TEST_F(faults, urc_mid_response, 120)
+{
+	struct urc_inject u = { .ctl = self->m.ctl };
+	unsigned char tx[16384], rx[16384];
+	struct qt_flow f = { .tx = tx, .tx_len = sizeof(tx), .rx = rx,
+			     .rx_len = sizeof(rx) };
+	char c;
+	int a, b, r;
+
+	a = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, a);
+	b = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, b);
+	/* hints for a (busy) and b (idle), a close of an unused connectID */
+	snprintf(u.urc[0], sizeof(u.urc[0]), "+QIURC: \"recv\",%d",
+		 qt_conn_id(a));
+	snprintf(u.urc[1], sizeof(u.urc[1]), "+QIURC: \"recv\",%d",
+		 qt_conn_id(b));
+	snprintf(u.urc[2], sizeof(u.urc[2]), "+QIURC: \"closed\",%d",
+		 self->m.nconn - 1);
+	u.n = 3;
+	qt_fill(tx, sizeof(tx), 31);
+	f.fd = a;
+	r = qt_flows_run(&f, 1, 90000, inject, &u, 100);
+	EXPECT_EQ(0, r) TH_LOG("%s after %zu/%zu", strerror(-r), f.tx_off,
+			       f.rx_off);
+	EXPECT_EQ(-1, qt_diff(tx, rx, f.rx_off));
+	TH_LOG("%d URCs injected into responses", u.count);
+	EXPECT_LT(5, u.count);
+	/* b got nothing, nobody lost anything, b still works */
+	EXPECT_EQ(-1, recv(b, &c, 1, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, qt_rx_lost(a));
+	EXPECT_EQ(0, qt_rx_lost(b));
+	EXPECT_EQ(0, qt_echo_check(_metadata, b, 100, 32, 0, 15000));
+	close(a);
+	close(b);
+}
+
+QT_TEST_F(faults, send_fail_retried, 120)
+{
+	unsigned char data[6000];
+	long long fails;
+	char got[64] = "";
+	int fd, r;
+
+	fd = open_mode(self, variant, SOCK_STREAM, self->sink);
+	ASSERT_LE(0, fd);
+	fails = qt_emu_counter(self->m.ctl, "send_fail");
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "sendfail 3"));
+	qt_fill(data, sizeof(data), 41);
+	r = qt_sink_upload(fd, data, sizeof(data), NULL, 60000, got,
+			   sizeof(got));
+	EXPECT_EQ(0, r) TH_LOG("%s; sink said '%s'", strerror(-r), got);
+	EXPECT_EQ(fails + 3, qt_emu_counter(self->m.ctl, "send_fail"));
+	close(fd);
+}
+
+/*
+ * A download that the application does not read: the socket fills, the
+ * module's buffer fills (BC66 says "buff full"; on the UC20 the URC is
+ * injected), and reading later gets the stream intact.
+ */
+static int stall_download(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(faults) *self,
+			  const FIXTURE_VARIANT(faults) *variant, int *id)
+{
+	int fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+	long long full;
+
+	if (fd < 0)
+		return fd;
+	qt_set_int(fd, SOL_SOCKET, SO_RCVBUF, 4096);
+	if (qt_connect_port(fd, self->source)) {
+		close(fd);
+		return -1;
+	}
+	*id = qt_conn_id(fd);
+	/* the module's buffer is full once the driver stopped reading */
+	full = qt_emu_wait_conn(self->m.ctl, *id, "buffered", 16384, 30000);
+	EXPECT_LE(16384, full)
+		TH_LOG("module buffer never filled: buffered=%lld rx_read=%lld, RX_LOST %lld",
+		       qt_emu_conn(self->m.ctl, *id, "buffered"),
+		       qt_emu_conn(self->m.ctl, *id, "rx_read"),
+		       qt_rx_lost(fd));
+	return fd;
+}
+
+static void read_stream(struct __test_metadata *_metadata, int fd, size_t n)
+{
+	unsigned char *rx = malloc(n), *want = malloc(n);
+	uint32_t st = 1;
+	int r;
+
+	r = qt_xfer(fd, NULL, 0, rx, n, 90000);
+	EXPECT_EQ(0, r) TH_LOG("%s", strerror(-r));
+	qt_source_gen(want, n, &st);
+	EXPECT_EQ(-1, qt_diff(want, rx, n));
+	EXPECT_EQ(0, qt_rx_lost(fd));
+	free(rx);
+	free(want);
+}
+
+QT_TEST_F(faults, buff_full, 120)
+{
+	int fd, id, mode;
+	socklen_t ml = sizeof(mode);
+
+	fd = stall_download(_metadata, self, variant, &id);
+	ASSERT_LE(0, fd);
+	/* a full socket turned direct push into buffer mode */
+	mode = -1;
+	EXPECT_EQ(0, getsockopt(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, &mode, &ml));
+	EXPECT_EQ(QTCPIP_MODE_BUFFER, mode);
+	EXPECT_EQ(QTCPIP_MODE_BUFFER, qt_emu_conn(self->m.ctl, id, "mode"));
+	/* (again, on the BC66) */
+	EXPECT_EQ(0, qt_emu(self->m.ctl, "bufffull %d", id));
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "baud 0"));
+	read_stream(_metadata, fd, 96 << 10);
+	close(fd);
+}
+
+/* The peer closes while data waits in the socket and in the module. */
+QT_TEST_F(faults, remote_close_unread, 120)
+{
+	size_t cap = 1 << 20;
+	unsigned char *rx = malloc(cap), *want = malloc(cap);
+	struct qt_flow f = { .rx = rx, .rx_len = cap, .until_eof = true };
+	long long total;
+	uint32_t st = 1;
+	int fd, id, r;
+
+	fd = stall_download(_metadata, self, variant, &id);
+	ASSERT_LE(0, fd);
+	/* what the module got from the host: all of it must come out */
+	total = qt_emu_conn(self->m.ctl, id, "rx_total");
+	ASSERT_LT(0, total);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d keepdata", id));
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "baud 0"));
+	f.fd = fd;
+	r = qt_flows_run(&f, 1, 60000, NULL, NULL, 0);
+	EXPECT_EQ(0, r) TH_LOG("%s after %zu", strerror(-r), f.rx_off);
+	EXPECT_TRUE(f.eof);
+	EXPECT_EQ(total, (long long)f.rx_off + qt_rx_lost(fd));
+	EXPECT_EQ(0, qt_rx_lost(fd));
+	qt_source_gen(want, cap, &st);
+	EXPECT_EQ(-1, qt_diff(want, rx, f.rx_off));
+	EXPECT_EQ(0, recv(fd, rx, 1, 0));
+	close(fd);
+	free(rx);
+	free(want);
+}
+
+QT_TEST_F(faults, remote_close_idle, 60)
+{
+	char c;
+	int fd, u;
+
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd);
+	u = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, u);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d", qt_conn_id(fd)));
+	EXPECT_EQ(POLLIN, qt_poll1(fd, POLLIN, 15000) & POLLIN);
+	EXPECT_EQ(0, recv(fd, &c, 1, 0));
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
+	/* the other connection is untouched */
+	EXPECT_EQ(0, qt_echo_check(_metadata, u, 500, 51, 0, 15000));
+	close(fd);
+	close(u);
+}
+
+QT_TEST_F(faults, open_failure, 60)
+{
+	int fd, code = self->m.uc20 ? 554 : 566;	/* "connect failed" */
+
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "openfail %d 1", code));
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	EXPECT_EQ(-ECONNREFUSED, fd) TH_LOG("%s", strerror(-fd));
+	if (fd >= 0)
+		close(fd);
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 52, 0, 15000));
+	close(fd);
+}
+
+/* ---- faults that take sockets down ---- */
+
+/* Sockets of every kind, then the fault, then err everywhere. */
+static void sockets_fail(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(faults) *self,
+			 const FIXTURE_VARIANT(faults) *variant,
+			 const char *fault, int err, int timeout_ms)
+{
+	struct reader rd;
+	int idle, blocked, udp, busy, fd, i;
+	static unsigned char junk[20000];
+	char c;
+
+	idle = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, idle);
+	blocked = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, blocked);
+	udp = open_mode(self, variant, SOCK_DGRAM, self->uecho);
+	ASSERT_LE(0, udp);
+	busy = open_mode(self, variant, SOCK_STREAM, self->sink);
+	ASSERT_LE(0, busy);
+	reader_start(&rd, blocked);
+	/* a transfer in progress when the fault hits */
+	ASSERT_LT(0, send(busy, junk, sizeof(junk), MSG_DONTWAIT));
+
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", fault));
+
+	EXPECT_EQ(0, reader_wait(&rd, timeout_ms))
+		TH_LOG("recv() blocked through '%s'", fault);
+	EXPECT_EQ(-1, rd.ret);
+	EXPECT_EQ(err, rd.err) TH_LOG("blocked recv: %s", strerror(rd.err));
+	expect_failed(_metadata, idle, err, "idle TCP");
+	expect_failed(_metadata, udp, err, "UDP");
+	expect_failed(_metadata, busy, err, "busy TCP");
+	/* the error is reported once; the sockets stay dead */
+	for (i = 0; i < 3; i++) {
+		fd = i == 0 ? idle : i == 1 ? udp : busy;
+		EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
+		EXPECT_NE(0, qt_poll1(fd, POLLIN, 0));
+		EXPECT_GE(0, recv(fd, &c, 1, MSG_DONTWAIT));
+	}
+	close(idle);
+	close(blocked);
+	close(udp);
+	close(busy);
+}
+
+QT_TEST_F(faults, pdpdeact, 120)
+{
+	int fd;
+
+	sockets_fail(_metadata, self, variant, "pdpdeact 1", ENETDOWN, 15000);
+	fd = recover(_metadata, self, 40000);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+QT_TEST_F(faults, module_reset, 120)
+{
+	int fd;
+
+	sockets_fail(_metadata, self, variant, "reset", ENETRESET, 15000);
+	fd = recover(_metadata, self, 40000);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+QT_TEST_F(faults, mute_module, 150)
+{
+	int fd;
+
+	self->at_timeout = qt_read_param("at_timeout_ms");
+	ASSERT_LT(0, self->at_timeout) TH_LOG("no at_timeout_ms parameter");
+	ASSERT_EQ(0, qt_write_param("at_timeout_ms", 3000));
+	/* the module ignores everything for 20 s: three command timeouts
+	 * take 9-12 s, so the sockets have failed before it speaks again
+	 */
+	sockets_fail(_metadata, self, variant, "mute 20000", ETIMEDOUT, 25000);
+	fd = recover(_metadata, self, 60000);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- detaching the line discipline under open sockets ---- */
+
+enum { DETACH_NTTY, DETACH_HANGUP, DETACH_CLOSE };
+
+static void detach_under(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(faults) *self,
+			 const FIXTURE_VARIANT(faults) *variant, int how)
+{
+	int idle, blocked, udp, busy, ntty = N_TTY;
+	static unsigned char junk[20000];
+	struct reader rd;
+	long long t0;
+
+	idle = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, idle);
+	blocked = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, blocked);
+	udp = open_mode(self, variant, SOCK_DGRAM, self->uecho);
+	ASSERT_LE(0, udp);
+	busy = open_mode(self, variant, SOCK_STREAM, self->sink);
+	ASSERT_LE(0, busy);
+	reader_start(&rd, blocked);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set send_delay_ms 2000"));
+	ASSERT_LT(0, send(busy, junk, sizeof(junk), MSG_DONTWAIT));
+
+	/* the module keeps its connections: nothing closes them now */
+	self->m.attached = false;
+	if (how == DETACH_NTTY) {
+		ASSERT_EQ(0, ioctl(self->m.ttyfd, TIOCSETD, &ntty));
+	} else if (how == DETACH_HANGUP) {
+		ASSERT_EQ(0, ioctl(self->m.ttyfd, TIOCVHANGUP));
+	} else {
+		close(self->m.ttyfd);
+		self->m.ttyfd = -1;
+	}
+	EXPECT_EQ(0, qt_wait_netdev_gone(self->m.ifname, 10000));
+
+	EXPECT_EQ(0, reader_wait(&rd, 10000)) TH_LOG("recv() still blocked");
+	EXPECT_EQ(-1, rd.ret);
+	EXPECT_EQ(ENODEV, rd.err) TH_LOG("blocked recv: %s", strerror(rd.err));
+	EXPECT_NE(0, qt_poll1(idle, POLLIN | POLLOUT, 5000) & POLLERR);
+	EXPECT_EQ(-1, send(idle, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_NE(0, qt_poll1(udp, POLLIN | POLLOUT, 5000) & POLLERR);
+	EXPECT_EQ(-1, recv(udp, junk, 1, MSG_DONTWAIT));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_NE(0, qt_poll1(busy, POLLOUT, 5000) & POLLERR);
+	/* close() of a socket with unsent data does not wait for a line
+	 * that is gone
+	 */
+	t0 = qt_now_ms();
+	close(busy);
+	close(idle);
+	close(blocked);
+	close(udp);
+	EXPECT_GT(3000, qt_now_ms() - t0);
+	/* a new socket on that device: refused */
+	busy = qt_socket(self->m.ifname, SOCK_STREAM, -1);
+	EXPECT_GT(0, busy);
+	if (busy >= 0)
+		close(busy);
+}
+
+QT_TEST_F(faults, detach_ntty, 60)
+{
+	detach_under(_metadata, self, variant, DETACH_NTTY);
+}
+
+QT_TEST_F(faults, detach_hangup, 60)
+{
+	detach_under(_metadata, self, variant, DETACH_HANGUP);
+}
+
+QT_TEST_F(faults, detach_close, 60)
+{
+	detach_under(_metadata, self, variant, DETACH_CLOSE);
+}
+
+int main(int argc, char **argv)
+{
+	return test_harness_run(argc, argv);
+}
