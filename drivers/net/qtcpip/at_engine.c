@@ -14,6 +14,7 @@
 #include <linux/ctype.h>
 
 #include "qtcpip.h"
+#include "sock.h"
 
 static unsigned int qt_at_timeout_ms;
 module_param_named(at_timeout_ms, qt_at_timeout_ms, uint, 0644);
@@ -349,7 +350,7 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 	if (cmd->qs && !strncmp(ev->line, "+QIRD:", 6)) {
 		/* Data of a read: its bytes follow as QT_EV_DATA. */
 		cmd->code = ev->len;
-		qt_sock_rx_start(qd, -1, ev->len);
+		qt_sock_rx_start(qd, -1, ev);
 		return;
 	}
 	qt_resp_append(cmd, ev->line, ev->line_len);
@@ -363,7 +364,7 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_sock_event_recv(qd, ev->id);
 		break;
 	case QT_URC_RECV_PUSH:
-		qt_sock_rx_start(qd, ev->id, ev->len);
+		qt_sock_rx_start(qd, ev->id, ev);
 		break;
 	case QT_URC_CLOSED:
 		qt_sock_event_closed(qd, ev->id);
@@ -377,6 +378,13 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		/* Bring the default context back if the link is up. */
 		if (ev->id == 1)
 			schedule_work(&qd->link_work);
+		break;
+	case QT_URC_INCOMING:
+		qt_sock_event_incoming(qd, ev);
+		break;
+	case QT_URC_INCOMING_FULL:
+		/* The module refused a client: nothing to accept. */
+		qd->netdev->stats.rx_missed_errors++;
 		break;
 	case QT_URC_DNSGIP_HDR:
 	case QT_URC_DNSGIP_ADDR:

@@ -17,4 +17,15 @@
 	int count
 #endif
 
+/* 6.10 gathered accept()'s flags into struct proto_accept_arg. */
+#ifdef QTCPIP_ACCEPT_ARG
+#define QT_ACCEPT_ARGS \
+	struct socket *sock, struct socket *newsock, struct proto_accept_arg *arg
+#define QT_ACCEPT_FLAGS	(arg->flags)
+#else
+#define QT_ACCEPT_ARGS \
+	struct socket *sock, struct socket *newsock, int flags, bool kern
+#define QT_ACCEPT_FLAGS	(flags)
+#endif
+
 #endif /* QTCPIP_COMPAT_H */

@@ -207,7 +207,8 @@ void qt_sock_fail_all(struct qtcpip_dev *qd, int err);
 void qt_sock_tick(struct qtcpip_dev *qd);
 
 /* sock_data.c */
-void qt_sock_rx_start(struct qtcpip_dev *qd, int id, int len);
+void qt_sock_rx_start(struct qtcpip_dev *qd, int id,
+		      const struct qt_event *ev);
 void qt_sock_rx_data(struct qtcpip_dev *qd, const u8 *data, size_t len);
 void qt_sock_rx_end(struct qtcpip_dev *qd);
 void qt_sock_rx_abort(struct qtcpip_dev *qd);

@@ -23,7 +23,7 @@ int qtcpip_family = AF_QTCPIP_DEFAULT;
 module_param_named(family, qtcpip_family, int, 0444);
 MODULE_PARM_DESC(family, "socket family number (default 23, see qtcpip.rst)");
 
-static struct proto qt_proto = {
+struct proto qt_proto = {
 	.name		= "QTCPIP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct qt_sock),
@@ -115,7 +115,9 @@ void qt_sock_event_open(struct qtcpip_dev *qd, int id, int code)
 	if (qs->state != QT_SS_OPENING)
 		return;
 	if (code == 0) {
-		qs->state = QT_SS_CONNECTED;
+		/* A listener or UDP service is open for business. */
+		qs->state = qs->backlog || qs->udp_service ? QT_SS_LISTEN :
+			    QT_SS_CONNECTED;
 		qs->sk.sk_state_change(&qs->sk);
 		qs->sk.sk_write_space(&qs->sk);
 		qt_sock_schedule_send(qd, qs);
@@ -150,7 +152,8 @@ void qt_sock_event_closed(struct qtcpip_dev *qd, int id)
 	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
 		return;
 	qs = qd->conn[id];
-	if (qs->peer_closed || qs->state != QT_SS_CONNECTED)
+	if (qs->peer_closed ||
+	    (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_LISTEN))
 		return;
 	qs->peer_closed = true;
 	qt_genl_event(qd, QTCPIP_EVENT_PEER_CLOSED, id);
@@ -264,7 +267,7 @@ void qt_sock_tick(struct qtcpip_dev *qd)
 /* The module for a new connection: the bound device, else the first one
  * that is ready. Returns a referenced device or an ERR_PTR.
  */
-static struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk)
+struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk)
 {
 	struct qtcpip_dev *qd = NULL;
 	struct net_device *dev;
@@ -366,12 +369,14 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	sock_put(&qs->sk);
 }
 
-/* Take a connectID and send AT+QIOPEN. Under lock_sock. */
+/* Take a connectID and send AT+QIOPEN for @service ("TCP", "UDP", "TCP
+ * LISTENER", "UDP SERVICE"). Under lock_sock.
+ */
 static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
-			const char *host, u16 port, bool v6)
+			const char *service, const char *host, u16 port,
+			bool v6)
 {
 	const struct qt_dialect *d;
-	bool dgram = qs->sk.sk_type == SOCK_DGRAM;
 	struct qt_cmd *cmd;
 	int id, err = 0;
 
@@ -409,14 +414,14 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 	}
 	if (d->model == QT_MODEL_BC66)
 		cmd->line = kasprintf(GFP_ATOMIC,
-				      "AT+QIOPEN=%d,%d,\"%s\",\"%s\",%u,0,%d,%d",
-				      qs->ctx, id, dgram ? "UDP" : "TCP", host,
-				      port, qs->mode, v6 ? 1 : 0);
+				      "AT+QIOPEN=%d,%d,\"%s\",\"%s\",%u,%u,%d,%d",
+				      qs->ctx, id, service, host, port, qs->lport,
+				      qs->mode, v6 ? 1 : 0);
 	else
 		cmd->line = kasprintf(GFP_ATOMIC,
-				      "AT+QIOPEN=%d,%d,\"%s\",\"%s\",%u,0,%d",
-				      qs->ctx, id, dgram ? "UDP" : "TCP", host,
-				      port, qs->mode);
+				      "AT+QIOPEN=%d,%d,\"%s\",\"%s\",%u,%u,%d",
+				      qs->ctx, id, service, host, port, qs->lport,
+				      qs->mode);
 	if (!cmd->line) {
 		err = -ENOMEM;
 		goto out;
@@ -442,6 +447,38 @@ out:
 	return err;
 }
 
+/* Wait, under lock_sock, for the +QIOPEN of an AT+QIOPEN sent. */
+int qt_sock_wait_open(struct sock *sk, long timeo)
+{
+	struct qt_sock *qs = qt_sk(sk);
+
+	while (READ_ONCE(qs->state) == QT_SS_OPENING) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+		if (!timeo)
+			return -EINPROGRESS;
+		if (signal_pending(current))
+			return sock_intr_errno(timeo);
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo,
+			      READ_ONCE(qs->state) != QT_SS_OPENING, &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	return 0;
+}
+
+/* TCP LISTENER / UDP SERVICE on the module's port qs->lport (UC20). */
+int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd, bool tcp)
+{
+	if (!qd->dialect || !qd->dialect->has_servers)
+		return -EOPNOTSUPP;
+	/* The manual: "If <service_type> is TCP LISTENER or UDP SERVICE,
+	 * please enter 127.0.0.1".
+	 */
+	return qt_sock_open(qs, qd, tcp ? "TCP LISTENER" : "UDP SERVICE",
+			    "127.0.0.1", 0, false);
+}
+
 static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		      int flags)
 {
@@ -465,6 +502,7 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			goto out;
 		goto wait;
 	case QT_SS_CLOSED:
+	case QT_SS_LISTEN:
 		err = -EISCONN;
 		goto out;
 	default:
@@ -487,7 +525,8 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		}
 		qs->qd = qd;
 	}
-	err = qt_sock_open(qs, qs->qd, host, port, v6);
+	err = qt_sock_open(qs, qs->qd, sk->sk_type == SOCK_DGRAM ? "UDP" : "TCP",
+			   host, port, v6);
 	if (err)
 		goto out;
 	sock->state = SS_CONNECTING;
@@ -496,22 +535,9 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		goto out;
 wait:
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
-	while (READ_ONCE(qs->state) == QT_SS_OPENING) {
-		DEFINE_WAIT_FUNC(wait, woken_wake_function);
-
-		if (!timeo) {
-			err = -EINPROGRESS;
-			goto out;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			goto out;
-		}
-		add_wait_queue(sk_sleep(sk), &wait);
-		sk_wait_event(sk, &timeo,
-			      READ_ONCE(qs->state) != QT_SS_OPENING, &wait);
-		remove_wait_queue(sk_sleep(sk), &wait);
-	}
+	err = qt_sock_wait_open(sk, timeo);
+	if (err)
+		goto out;
 	if (READ_ONCE(qs->state) == QT_SS_CONNECTED) {
 		sock->state = SS_CONNECTED;
 		err = 0;
@@ -538,6 +564,7 @@ static int qt_release(struct socket *sock)
 	if (qd) {
 		spin_lock_bh(&qd->lock);
 		qs->releasing = true;
+		qt_sock_release_children(qd, qs);
 		/* Queued data still goes out; the close follows the last send. */
 		if (qs->state != QT_SS_CONNECTED || skb_queue_empty(&qs->txq))
 			qt_sock_queue_close(qd, qs);
@@ -567,11 +594,18 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK ||
 	    state == QT_SS_CLOSED)
 		mask |= EPOLLHUP;
+	if (state == QT_SS_LISTEN && !qs->udp_service) {
+		if (READ_ONCE(qs->accept_len))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		return mask;
+	}
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+	if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+	    (state == QT_SS_LISTEN && READ_ONCE(qs->accept_len)))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (state == QT_SS_CONNECTED &&
+	if ((state == QT_SS_CONNECTED ||
+	     (state == QT_SS_LISTEN && qs->udp_service)) &&
 	    !(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)) {
 		if (sock_writeable(sk))
 			mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
@@ -714,6 +748,9 @@ static int qt_getsockopt(struct socket *sock, int level, int optname,
 	case QTCPIP_CONNECT_ID:
 		val = READ_ONCE(qs->id);
 		break;
+	case QTCPIP_ACCEPT_DROPPED:
+		val = READ_ONCE(qs->accept_dropped);
+		break;
 	case QTCPIP_RX_LOST:
 		val64 = READ_ONCE(qs->rx_lost);
 		if (len < (int)sizeof(val64))
@@ -733,17 +770,22 @@ static int qt_getsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
-static const struct proto_ops qt_ops = {
+static int qt_accept(QT_ACCEPT_ARGS)
+{
+	return qt_accept_flags(sock, newsock, QT_ACCEPT_FLAGS);
+}
+
+const struct proto_ops qt_ops = {
 	.owner		= THIS_MODULE,
 	.release	= qt_release,
-	.bind		= sock_no_bind,
+	.bind		= qt_bind,
 	.connect	= qt_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= qt_accept,
 	.getname	= qt_getname,
 	.poll		= qt_poll,
 	.ioctl		= qt_ioctl,
-	.listen		= sock_no_listen,
+	.listen		= qt_listen,
 	.shutdown	= qt_shutdown,
 	.setsockopt	= qt_setsockopt,
 	.getsockopt	= qt_getsockopt,
@@ -762,10 +804,20 @@ static void qt_sock_destruct(struct sock *sk)
 		qtcpip_dev_put(qs->qd);
 }
 
+void qt_sock_init(struct qt_sock *qs)
+{
+	qs->sk.sk_destruct = qt_sock_destruct;
+	qs->id = -1;
+	qs->ctx = 1;
+	qs->mode = QTCPIP_MODE_BUFFER;
+	skb_queue_head_init(&qs->txq);
+	INIT_LIST_HEAD(&qs->accept_q);
+	INIT_LIST_HEAD(&qs->accept_node);
+}
+
 static int qt_create(struct net *net, struct socket *sock, int protocol,
 		     int kern)
 {
-	struct qt_sock *qs;
 	struct sock *sk;
 
 	switch (sock->type) {
@@ -785,13 +837,8 @@ static int qt_create(struct net *net, struct socket *sock, int protocol,
 		return -ENOMEM;
 	sock_init_data(sock, sk);
 	sock->ops = &qt_ops;
-	sk->sk_destruct = qt_sock_destruct;
 	sk->sk_protocol = sock->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
-	qs = qt_sk(sk);
-	qs->id = -1;
-	qs->ctx = 1;
-	qs->mode = QTCPIP_MODE_BUFFER;
-	skb_queue_head_init(&qs->txq);
+	qt_sock_init(qt_sk(sk));
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <net/sock.h>
 #include <uapi/linux/qtcpip.h>
 
+#include "compat.h"
 #include "qtcpip.h"
 
 enum qt_sock_state {
@@ -15,7 +16,16 @@ enum qt_sock_state {
 	QT_SS_OPENING,		/* AT+QIOPEN sent, waiting for +QIOPEN */
 	QT_SS_CONNECTED,
 	QT_SS_CLOSED,		/* the connection ended: EOF or error */
+	QT_SS_LISTEN,		/* TCP LISTENER or UDP SERVICE (UC20) */
 };
+
+/* Where a UDP SERVICE datagram came from or goes to (skb->cb). */
+struct qt_skb_cb {
+	struct sockaddr_in addr;
+	bool has_addr;
+};
+
+#define QT_SKB_CB(skb)	((struct qt_skb_cb *)(skb)->cb)
 
 /* Everything below sk is engine state, under qs->qd->lock once the socket
  * has a device, except where noted.
@@ -39,6 +49,13 @@ struct qt_sock {
 	bool releasing;			/* the user closed the socket */
 	struct sk_buff_head txq;	/* data waiting for AT+QISEND */
 	u64 rx_lost;			/* bytes that could not be kept */
+	u16 lport;			/* bind(): the module's local port */
+	bool udp_service;		/* a bound datagram socket (UC20) */
+	/* TCP LISTENER: connections waiting for accept(), under qd->lock. */
+	struct list_head accept_q;
+	struct list_head accept_node;	/* in the listener's accept_q */
+	int accept_len, backlog;
+	u32 accept_dropped;		/* closed: the backlog was full */
 	/* Peer, as given to connect() (socket lock). */
 	struct sockaddr_storage peer;
 	int peer_len;
@@ -59,6 +76,20 @@ void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs);
 void qt_sock_set_error(struct qt_sock *qs, int err);
 
 /* sock.c */
+extern struct proto qt_proto;
+extern const struct proto_ops qt_ops;
 void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs);
+struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk);
+int qt_sock_wait_open(struct sock *sk, long timeo);
+void qt_sock_init(struct qt_sock *qs);
+
+/* sock_server.c */
+int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen);
+int qt_listen(struct socket *sock, int backlog);
+int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags);
+void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev);
+void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs);
+int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd,
+			 bool tcp);
 
 #endif /* QTCPIP_SOCK_H */

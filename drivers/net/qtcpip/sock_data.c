@@ -12,6 +12,7 @@
  */
 
 #include <linux/ctype.h>
+#include <linux/inet.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -66,10 +67,19 @@ static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	struct qt_sock *qs = cmd->qs;
 	struct sk_buff *skb = skb_peek(&qs->txq);
 
-	if (!skb || qs->state != QT_SS_CONNECTED || qs->id < 0)
+	if (!skb || qs->id < 0 || (qs->state != QT_SS_CONNECTED &&
+				   !(qs->state == QT_SS_LISTEN && qs->udp_service)))
 		return -ENODATA;
 	kfree(cmd->line);
-	if (qd->dialect->send_inline) {
+	if (qs->udp_service) {
+		cmd->line = kasprintf(GFP_ATOMIC, "AT+QISEND=%d,%u,\"%pI4\",%u",
+				      qs->id, skb->len,
+				      &QT_SKB_CB(skb)->addr.sin_addr,
+				      ntohs(QT_SKB_CB(skb)->addr.sin_port));
+		cmd->flags |= QT_CMDF_PROMPT;
+		cmd->payload = skb->data;
+		cmd->payload_len = skb->len;
+	} else if (qd->dialect->send_inline) {
 		cmd->line = qt_bc66_send_line(qs->id, skb->data, skb->len,
 					      qd->bc66_send_hex);
 		cmd->flags |= QT_CMDF_LATE_FINAL;
@@ -106,6 +116,10 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		/* SEND FAIL: the module's buffer is full; retry shortly. */
 		qs->send_retry = true;
 		qs->send_retry_at = jiffies + HZ / 20;
+	} else if (cmd->status != -ECANCELED && qs->udp_service) {
+		/* One datagram refused (bad address...): drop it, go on. */
+		qd->netdev->stats.tx_errors++;
+		kfree_skb(skb_dequeue(&qs->txq));
 	} else if (cmd->status != -ECANCELED && qs->state == QT_SS_CONNECTED) {
 		/* ERROR: the connection is gone on the module's side. */
 		qd->netdev->stats.tx_errors++;
@@ -127,8 +141,9 @@ void qt_sock_schedule_send(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_cmd *cmd;
 
-	if (qs->send_queued || qs->send_retry || qs->state != QT_SS_CONNECTED ||
-	    skb_queue_empty(&qs->txq))
+	if (qs->send_queued || qs->send_retry || skb_queue_empty(&qs->txq) ||
+	    (qs->state != QT_SS_CONNECTED &&
+	     !(qs->state == QT_SS_LISTEN && qs->udp_service)))
 		return;
 	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
 	if (!cmd) {
@@ -265,9 +280,11 @@ static void qt_sock_push_to_buffer(struct qtcpip_dev *qd, struct qt_sock *qs)
 /* A data block of @len bytes starts: for connectID @id (direct push), or
  * for the socket of the in-flight AT+QIRD (@id < 0). Under qd->lock.
  */
-void qt_sock_rx_start(struct qtcpip_dev *qd, int id, int len)
+void qt_sock_rx_start(struct qtcpip_dev *qd, int id,
+		      const struct qt_event *ev)
 {
 	struct qt_sock *qs = NULL;
+	int len = ev->len;
 
 	qt_sock_rx_end(qd);
 	if (len <= 0)
@@ -286,6 +303,15 @@ void qt_sock_rx_start(struct qtcpip_dev *qd, int id, int len)
 		qs->rx_lost += len;
 		qd->netdev->stats.rx_dropped++;
 		return;
+	}
+	/* UDP SERVICE: the datagram's sender. */
+	memset(qd->rx_skb->cb, 0, sizeof(struct qt_skb_cb));
+	if (ev->addr[0] && in4_pton(ev->addr, -1,
+				    (u8 *)&QT_SKB_CB(qd->rx_skb)->addr.sin_addr,
+				    -1, NULL)) {
+		QT_SKB_CB(qd->rx_skb)->addr.sin_family = AF_INET;
+		QT_SKB_CB(qd->rx_skb)->addr.sin_port = htons(ev->port);
+		QT_SKB_CB(qd->rx_skb)->has_addr = true;
 	}
 	sock_hold(&qs->sk);
 	qd->rx_sock = qs;
@@ -376,6 +402,48 @@ static int qt_wait_for_room(struct sock *sk, long *timeo)
 	}
 }
 
+/* UDP SERVICE: every datagram carries its destination. */
+static int qt_send_service(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd = qs->qd;
+	struct sk_buff *skb;
+	int err;
+
+	if (!sin)
+		return -EDESTADDRREQ;
+	if (msg->msg_namelen < (int)sizeof(*sin) || sin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (!sin->sin_port)
+		return -EINVAL;
+	if (len > qd->dialect->max_send)
+		return -EMSGSIZE;
+	/* May wait for SO_SNDBUF room: not under the socket lock. */
+	skb = sock_alloc_send_skb(sk, len, msg->msg_flags & MSG_DONTWAIT, &err);
+	if (!skb)
+		return err;
+	err = memcpy_from_msg(skb_put(skb, len), msg, len);
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	memset(skb->cb, 0, sizeof(struct qt_skb_cb));
+	QT_SKB_CB(skb)->addr = *sin;
+	QT_SKB_CB(skb)->has_addr = true;
+	spin_lock_bh(&qd->lock);
+	if (qs->state != QT_SS_LISTEN) {
+		spin_unlock_bh(&qd->lock);
+		kfree_skb(skb);
+		return -ENOTCONN;
+	}
+	skb_queue_tail(&qs->txq, skb);
+	qt_sock_schedule_send(qd, qs);
+	spin_unlock_bh(&qd->lock);
+	return len;
+}
+
 int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
@@ -392,6 +460,8 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return -EOPNOTSUPP;
 	if (msg->msg_name && !dgram)
 		return -EISCONN;
+	if (READ_ONCE(qs->udp_service))
+		return qt_send_service(sock, msg, len);
 	if (msg->msg_name) {
 		/* UDP: sendto() on an unconnected socket connects it first. */
 		if (READ_ONCE(qs->state) == QT_SS_UNCONN) {
@@ -469,7 +539,11 @@ static int qt_recv_dgram(struct sock *sk, struct msghdr *msg, size_t len,
 	if (copied < skb->len)
 		msg->msg_flags |= MSG_TRUNC;
 	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (!err && msg->msg_name) {
+	if (!err && msg->msg_name && QT_SKB_CB(skb)->has_addr) {
+		memcpy(msg->msg_name, &QT_SKB_CB(skb)->addr,
+		       sizeof(struct sockaddr_in));
+		msg->msg_namelen = sizeof(struct sockaddr_in);
+	} else if (!err && msg->msg_name) {
 		memcpy(msg->msg_name, &qs->peer, qs->peer_len);
 		msg->msg_namelen = qs->peer_len;
 	}

@@ -51,7 +51,10 @@ enum {
 	QTCPIP_ACCESS_MODE,	/* int: enum qtcpip_access_mode */
 	QTCPIP_CONNECT_ID,	/* int, read only: the module's connectID */
 	QTCPIP_RX_LOST,		/* __u64, read only: bytes lost on receive */
-	QTCPIP_SEND_INFO,	/* struct qtcpip_send_info, read only */
+	QTCPIP_SEND_INFO,	/* struct qtcpip_send_info, read only (UC20) */
+	QTCPIP_ACCEPT_DROPPED,	/* u32, read only: connections a listener
+				 * closed because its backlog was full
+				 */
 };
 
 enum qtcpip_access_mode {

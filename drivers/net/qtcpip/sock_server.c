@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/* qtcpip: server sockets on the UC20 (the BC66 has no server services).
+ *
+ * bind() + listen() on a stream socket opens a "TCP LISTENER" on the
+ * module's port; each "incoming" URC becomes a connected socket waiting
+ * in the listener's accept queue, or, past the backlog, a connection the
+ * driver closes again (counted in QTCPIP_ACCEPT_DROPPED). A datagram
+ * socket bound to a port opens a "UDP SERVICE": sendto() any address,
+ * recvfrom() reports each datagram's sender.
+ */
+
+#include <linux/in.h>
+#include <linux/inet.h>
+#include <net/sock.h>
+
+#include "sock.h"
+
+int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd;
+	int err = 0;
+
+	if (alen < (int)sizeof(*sin))
+		return -EINVAL;
+	if (sin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	/* The module binds its own address; only the port is ours. */
+	if (sin->sin_addr.s_addr != htonl(INADDR_ANY))
+		return -EADDRNOTAVAIL;
+	lock_sock(sk);
+	if (qs->state != QT_SS_UNCONN || qs->lport) {
+		err = -EINVAL;
+		goto out;
+	}
+	qs->lport = ntohs(sin->sin_port);
+	if (sk->sk_type != SOCK_DGRAM || !qs->lport)
+		goto out;
+	if (!qs->qd) {
+		qd = qt_sock_pick_dev(sk);
+		if (IS_ERR(qd)) {
+			err = PTR_ERR(qd);
+			goto undo;
+		}
+		qs->qd = qd;
+	}
+	/* A BC66 has no UDP SERVICE: the port serves its UDP clients. */
+	if (!qs->qd->dialect || !qs->qd->dialect->has_servers)
+		goto out;
+	qs->udp_service = true;
+	err = qt_sock_open_service(qs, qs->qd, false);
+	if (!err)
+		err = qt_sock_wait_open(sk, sock_sndtimeo(sk, 0));
+	if (!err && qs->state != QT_SS_LISTEN)
+		err = sock_error(sk) ?: -EADDRINUSE;
+	if (!err)
+		goto out;
+	qs->udp_service = false;
+undo:
+	qs->lport = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+int qt_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd;
+	int err;
+
+	if (sk->sk_type != SOCK_STREAM)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	if (qs->state == QT_SS_LISTEN) {
+		/* Only the backlog changes. */
+		WRITE_ONCE(qs->backlog, max(backlog, 1));
+		err = 0;
+		goto out;
+	}
+	err = -EINVAL;
+	if (qs->state != QT_SS_UNCONN || !qs->lport)
+		goto out;	/* the module needs a port: bind() first */
+	if (!qs->qd) {
+		qd = qt_sock_pick_dev(sk);
+		if (IS_ERR(qd)) {
+			err = PTR_ERR(qd);
+			goto out;
+		}
+		qs->qd = qd;
+	}
+	qs->backlog = max(backlog, 1);
+	err = qt_sock_open_service(qs, qs->qd, true);
+	if (!err)
+		err = qt_sock_wait_open(sk, sock_sndtimeo(sk, 0));
+	if (!err && qs->state != QT_SS_LISTEN)
+		err = sock_error(sk) ?: -EADDRINUSE;
+	if (err)
+		qs->backlog = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* +QIURC: "incoming",<id>,<serverID>,"<ip>",<port>. Under qd->lock. */
+void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	struct qt_sock *lq = NULL, *cq;
+	struct sockaddr_in *sin;
+	struct sock *sk;
+
+	if (ev->id < 0 || ev->id >= QT_MAX_CONN || qd->conn[ev->id])
+		return;
+	if (ev->id2 >= 0 && ev->id2 < QT_MAX_CONN)
+		lq = qd->conn[ev->id2];
+	if (lq && (lq->state != QT_SS_LISTEN || lq->udp_service ||
+		   lq->releasing))
+		lq = NULL;
+	sk = sk_alloc(lq ? sock_net(&lq->sk) : dev_net(qd->netdev),
+		      qtcpip_family, GFP_ATOMIC, &qt_proto, 0);
+	if (!sk) {
+		qd->netdev->stats.rx_missed_errors++;
+		return;
+	}
+	sock_init_data(NULL, sk);
+	sk->sk_type = SOCK_STREAM;
+	sk->sk_protocol = IPPROTO_TCP;
+	cq = qt_sk(sk);
+	qt_sock_init(cq);
+	qtcpip_dev_get(qd);
+	cq->qd = qd;
+	cq->id = ev->id;
+	cq->state = QT_SS_CONNECTED;
+	cq->mode = lq ? lq->mode : QTCPIP_MODE_BUFFER;
+	cq->ctx = lq ? lq->ctx : 1;
+	sin = (struct sockaddr_in *)&cq->peer;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(ev->port);
+	in4_pton(ev->addr, -1, (u8 *)&sin->sin_addr, -1, NULL);
+	cq->peer_len = sizeof(*sin);
+	sock_hold(sk);
+	qd->conn[ev->id] = cq;
+
+	if (!lq || lq->accept_len >= lq->backlog) {
+		/* Nobody to take it: give the connection back at once. */
+		if (lq)
+			lq->accept_dropped++;
+		else
+			qd->netdev->stats.rx_missed_errors++;
+		cq->releasing = true;
+		qt_sock_queue_close(qd, cq);
+		sock_put(sk);
+		return;
+	}
+	/* The accept queue keeps the initial reference. */
+	list_add_tail(&cq->accept_node, &lq->accept_q);
+	lq->accept_len++;
+	lq->sk.sk_data_ready(&lq->sk);
+}
+
+/* The listener goes away: so do the connections nobody accepted. */
+void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	struct qt_sock *cq, *tmp;
+
+	list_for_each_entry_safe(cq, tmp, &qs->accept_q, accept_node) {
+		list_del_init(&cq->accept_node);
+		qs->accept_len--;
+		cq->releasing = true;
+		sock_set_flag(&cq->sk, SOCK_DEAD);
+		qt_sock_queue_close(qd, cq);
+		sock_put(&cq->sk);
+	}
+}
+
+static struct qt_sock *qt_accept_pop(struct qt_sock *qs)
+{
+	struct qtcpip_dev *qd = qs->qd;
+	struct qt_sock *cq = NULL;
+
+	spin_lock_bh(&qd->lock);
+	if (!list_empty(&qs->accept_q)) {
+		cq = list_first_entry(&qs->accept_q, struct qt_sock,
+				      accept_node);
+		list_del_init(&cq->accept_node);
+		qs->accept_len--;
+	}
+	spin_unlock_bh(&qd->lock);
+	return cq;
+}
+
+int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk), *cq;
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	if (qs->state != QT_SS_LISTEN || qs->udp_service) {
+		err = -EINVAL;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	while (!(cq = qt_accept_pop(qs))) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			goto out;
+		}
+		if (qs->state != QT_SS_LISTEN) {
+			err = -EINVAL;
+			goto out;
+		}
+		if (!timeo) {
+			err = -EAGAIN;
+			goto out;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			goto out;
+		}
+		add_wait_queue(sk_sleep(sk), &wait);
+		sk_wait_event(sk, &timeo,
+			      READ_ONCE(qs->accept_len) || sk->sk_err ||
+			      READ_ONCE(qs->state) != QT_SS_LISTEN, &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+	lock_sock(&cq->sk);
+	sock_graft(&cq->sk, newsock);
+	newsock->ops = &qt_ops;
+	newsock->state = SS_CONNECTED;
+	release_sock(&cq->sk);
+out:
+	release_sock(sk);
+	return err;
+}

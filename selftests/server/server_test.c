@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/* UC20 server sockets: TCP LISTENER with listen/accept, UDP SERVICE with
+ * sendto/recvfrom; and the BC66 refusing both.
+ *
+ * The clients are the module's own client connections to its own
+ * listener: each is a real socket of the emulator on the host's loopback,
+ * so the listener serves host clients while the test stays in the guest.
+ * Slot 1 (ttyS2) must hold a UC20, slot 0 (ttyS1) a BC66.
+ */
+#include "kselftest_harness.h"
+#include "qt_sock.h"
+
+#define PORT_BASE	21000
+
+FIXTURE(uc20)
+{
+	struct qt_mod m;
+};
+
+FIXTURE_SETUP(uc20)
+{
+	QT_ATTACH(&self->m, 1, 115200);
+	if (!self->m.uc20)
+		SKIP(return, "slot 1 holds no UC20");
+}
+
+FIXTURE_TEARDOWN(uc20)
+{
+	QT_DETACH(&self->m);
+}
+
+static int qt_listener(struct __test_metadata *_metadata,
+		       const struct qt_mod *m, int port, int backlog)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = qt_socket(m->ifname, SOCK_STREAM, -1);
+
+	EXPECT_LE(0, fd);
+	sin.sin_port = htons(port);
+	EXPECT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("bind: %s", strerror(errno));
+	EXPECT_EQ(0, listen(fd, backlog)) TH_LOG("listen: %s", strerror(errno));
+	return fd;
+}
+
+QT_TEST_F(uc20, listen_accept_echo_both_ways, 120)
+{
+	int port = PORT_BASE + 1, lfd, cfd, afd, id;
+	unsigned char tx[3000], rx[3000];
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof(peer);
+
+	lfd = qt_listener(_metadata, &self->m, port, 4);
+	/* Nothing to accept yet: a non-blocking accept says so. */
+	qt_nonblock(lfd, true);
+	EXPECT_EQ(-1, accept(lfd, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, qt_poll1(lfd, POLLIN, 0) & POLLIN);
+
+	cfd = qt_open(&self->m, SOCK_STREAM, -1, port);
+	ASSERT_LE(0, cfd) TH_LOG("client connect: %s", strerror(-cfd));
+	/* poll on a listener: readable once accept will not block. */
+	ASSERT_EQ(POLLIN, qt_poll1(lfd, POLLIN, 10000) & POLLIN);
+	afd = accept(lfd, (struct sockaddr *)&peer, &plen);
+	ASSERT_LE(0, afd) TH_LOG("accept: %s", strerror(errno));
+	EXPECT_EQ(AF_INET, peer.sin_family);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), peer.sin_addr.s_addr);
+	EXPECT_NE(0, peer.sin_port);
+	id = qt_conn_id(afd);
+	EXPECT_LE(0, id);
+	EXPECT_NE(qt_conn_id(cfd), id);
+
+	/* Byte-exact, both directions, every byte value. */
+	qt_fill(tx, sizeof(tx), 7);
+	ASSERT_EQ(0, qt_xfer(cfd, tx, sizeof(tx), NULL, 0, 30000));
+	ASSERT_EQ(0, qt_xfer(afd, NULL, 0, rx, sizeof(rx), 30000));
+	EXPECT_EQ(0, memcmp(tx, rx, sizeof(tx)));
+	qt_fill(tx, sizeof(tx), 8);
+	ASSERT_EQ(0, qt_xfer(afd, tx, sizeof(tx), NULL, 0, 30000));
+	ASSERT_EQ(0, qt_xfer(cfd, NULL, 0, rx, sizeof(rx), 30000));
+	EXPECT_EQ(0, memcmp(tx, rx, sizeof(tx)));
+
+	/* The client leaves: the accepted socket reads EOF. */
+	close(cfd);
+	EXPECT_EQ(POLLIN, qt_poll1(afd, POLLIN, 20000) & POLLIN);
+	EXPECT_EQ(0, recv(afd, rx, sizeof(rx), 0));
+	close(afd);
+	close(lfd);
+}
+
+QT_TEST_F(uc20, many_clients_in_turn_and_at_once, 300)
+{
+	int port = PORT_BASE + 2, lfd, i, n = 5;
+	int cfd[5], afd[5];
+	unsigned char tx[500], rx[500];
+
+	lfd = qt_listener(_metadata, &self->m, port, 8);
+	/* In turn. */
+	for (i = 0; i < 4; i++) {
+		int c = qt_open(&self->m, SOCK_STREAM, -1, port), a;
+
+		ASSERT_LE(0, c) TH_LOG("client %d: %s", i, strerror(-c));
+		ASSERT_EQ(POLLIN, qt_poll1(lfd, POLLIN, 10000) & POLLIN);
+		a = accept(lfd, NULL, NULL);
+		ASSERT_LE(0, a);
+		qt_fill(tx, sizeof(tx), 100 + i);
+		ASSERT_EQ(0, qt_xfer(c, tx, sizeof(tx), NULL, 0, 20000));
+		ASSERT_EQ(0, qt_xfer(a, NULL, 0, rx, sizeof(rx), 20000));
+		EXPECT_EQ(0, memcmp(tx, rx, sizeof(tx)));
+		close(c);
+		close(a);
+	}
+	/* At once: 1 listener + 5 clients + 5 accepted = 11 of 12 ids. */
+	for (i = 0; i < n; i++) {
+		cfd[i] = qt_open(&self->m, SOCK_STREAM, -1, port);
+		ASSERT_LE(0, cfd[i]) TH_LOG("client %d: %s", i, strerror(-cfd[i]));
+	}
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(POLLIN, qt_poll1(lfd, POLLIN, 10000) & POLLIN);
+		afd[i] = accept(lfd, NULL, NULL);
+		ASSERT_LE(0, afd[i]);
+	}
+	/* Each client talks; the bytes reach exactly one accepted socket. */
+	for (i = 0; i < n; i++) {
+		char msg[32], got[32] = "";
+		int j, k, found = 0;
+
+		k = snprintf(msg, sizeof(msg), "client %d", i);
+		ASSERT_EQ(k, send(cfd[i], msg, k, 0));
+		for (j = 0; j < n && !found; j++) {
+			if (!(qt_poll1(afd[j], POLLIN, j ? 200 : 5000) & POLLIN))
+				continue;
+			ASSERT_EQ(0, qt_xfer(afd[j], NULL, 0, got, k, 5000));
+			EXPECT_EQ(0, memcmp(msg, got, k));
+			found = 1;
+		}
+		EXPECT_EQ(1, found) TH_LOG("%s reached no accepted socket", msg);
+	}
+	for (i = 0; i < n; i++) {
+		close(cfd[i]);
+		close(afd[i]);
+	}
+	close(lfd);
+}
+
+QT_TEST_F(uc20, backlog_overflow_closed_and_counted, 120)
+{
+	int port = PORT_BASE + 3, lfd, c[3], i, a;
+	unsigned int dropped = 0;
+	socklen_t len = sizeof(dropped);
+	char buf[8];
+
+	lfd = qt_listener(_metadata, &self->m, port, 1);
+	for (i = 0; i < 3; i++) {
+		c[i] = qt_open(&self->m, SOCK_STREAM, -1, port);
+		ASSERT_LE(0, c[i]);
+	}
+	/* Two of three found no room: the driver closed them. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, getsockopt(lfd, SOL_QTCPIP, QTCPIP_ACCEPT_DROPPED,
+					&dropped, &len));
+		if (dropped == 2)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(2, dropped);
+	a = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, a);
+	/* The clients of the closed connections see them end. */
+	for (i = 1; i < 3; i++) {
+		EXPECT_NE(0, qt_poll1(c[i], POLLIN, 20000) & (POLLIN | POLLHUP));
+		EXPECT_GE(0, recv(c[i], buf, sizeof(buf), MSG_DONTWAIT));
+	}
+	for (i = 0; i < 3; i++)
+		close(c[i]);
+	close(a);
+	close(lfd);
+}
+
+QT_TEST_F(uc20, closing_listener_closes_pending, 120)
+{
+	int port = PORT_BASE + 4, lfd, c;
+	char buf[8];
+
+	lfd = qt_listener(_metadata, &self->m, port, 4);
+	c = qt_open(&self->m, SOCK_STREAM, -1, port);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(POLLIN, qt_poll1(lfd, POLLIN, 10000) & POLLIN);
+	close(lfd);	/* never accepted */
+	EXPECT_NE(0, qt_poll1(c, POLLIN, 20000) & (POLLIN | POLLHUP));
+	EXPECT_GE(0, recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+}
+
+QT_TEST_F(uc20, udp_service_sendto_recvfrom, 120)
+{
+	int port = PORT_BASE + 5, sfd, c1, c2;
+	struct sockaddr_in sin = { .sin_family = AF_INET }, from;
+	socklen_t flen = sizeof(from);
+	char buf[2000];
+	unsigned char dg[1460];
+	ssize_t n;
+
+	sfd = qt_socket(self->m.ifname, SOCK_DGRAM, -1);
+	ASSERT_LE(0, sfd);
+	sin.sin_port = htons(port);
+	ASSERT_EQ(0, bind(sfd, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("bind: %s", strerror(errno));
+	/* Two peers, two UDP clients of the same module. */
+	c1 = qt_open(&self->m, SOCK_DGRAM, -1, port);
+	c2 = qt_open(&self->m, SOCK_DGRAM, -1, port);
+	ASSERT_LE(0, c1);
+	ASSERT_LE(0, c2);
+	qt_fill(dg, sizeof(dg), 3);
+	ASSERT_EQ((ssize_t)sizeof(dg), send(c1, dg, sizeof(dg), 0));
+	ASSERT_EQ(5, send(c2, "peer2", 5, 0));
+
+	ASSERT_EQ(POLLIN, qt_poll1(sfd, POLLIN, 10000) & POLLIN);
+	n = recvfrom(sfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	ASSERT_EQ((ssize_t)sizeof(dg), n) TH_LOG("boundary kept");
+	EXPECT_EQ(0, memcmp(buf, dg, sizeof(dg)));
+	EXPECT_EQ(AF_INET, from.sin_family);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), from.sin_addr.s_addr);
+	/* Answer that sender: only c1 gets it. */
+	ASSERT_EQ(3, sendto(sfd, "one", 3, 0, (struct sockaddr *)&from, flen));
+
+	ASSERT_EQ(POLLIN, qt_poll1(sfd, POLLIN, 10000) & POLLIN);
+	flen = sizeof(from);
+	n = recvfrom(sfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	ASSERT_EQ(5, n);
+	EXPECT_EQ(0, memcmp(buf, "peer2", 5));
+	ASSERT_EQ(3, sendto(sfd, "two", 3, 0, (struct sockaddr *)&from, flen));
+
+	ASSERT_EQ(POLLIN, qt_poll1(c1, POLLIN, 10000) & POLLIN);
+	ASSERT_EQ(3, recv(c1, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "one", 3));
+	ASSERT_EQ(POLLIN, qt_poll1(c2, POLLIN, 10000) & POLLIN);
+	ASSERT_EQ(3, recv(c2, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "two", 3));
+	/* No destination: a service needs one per datagram. */
+	EXPECT_EQ(-1, send(sfd, "x", 1, 0));
+	EXPECT_EQ(EDESTADDRREQ, errno);
+	close(c1);
+	close(c2);
+	close(sfd);
+}
+
+FIXTURE(bc66)
+{
+	struct qt_mod m;
+};
+
+FIXTURE_SETUP(bc66)
+{
+	QT_ATTACH(&self->m, 0, 115200);
+	if (self->m.uc20)
+		SKIP(return, "slot 0 holds no BC66");
+}
+
+FIXTURE_TEARDOWN(bc66)
+{
+	QT_DETACH(&self->m);
+}
+
+QT_TEST_F(bc66, listen_refused_with_eopnotsupp, 60)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = qt_socket(self->m.ifname, SOCK_STREAM, -1);
+
+	ASSERT_LE(0, fd);
+	sin.sin_port = htons(PORT_BASE + 9);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	EXPECT_EQ(-1, listen(fd, 1));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
