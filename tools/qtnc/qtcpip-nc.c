@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = fd, .events = POLLIN },
-			{ .fd = 0, .events = in_open ? POLLIN : 0 },
+			{ .fd = in_open ? 0 : -1, .events = POLLIN },
 		};
 		ssize_t n;
 
