@@ -222,7 +222,7 @@ TEST(hundred_cycles_leak_nothing)
 		if (slab_after - slab_before < 256 * 1024)
 			break;
 	}
-	printf("# slab delta after 100 cycles: %ld bytes\n",
+	TH_LOG("slab delta after 100 cycles: %ld bytes",
 	       slab_after - slab_before);
 	/* One leaked device (netdev + state + queue) is over 8 KiB, so 100
 	 * leaks would be ~800 KiB; allow for unrelated kernel activity.

@@ -245,6 +245,69 @@ QT_TEST_F(uc20, udp_service_sendto_recvfrom, 120)
 	close(sfd);
 }
 
+/* Transparent mode: the line carries one connection's bytes raw. */
+QT_TEST_F(uc20, transparent_echo_and_leave, 240)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, other, mode = QTCPIP_MODE_TRANSPARENT;
+	size_t n = 32 * 1024;
+	unsigned char *tx = malloc(n), *rx = malloc(n);
+	long long t0, ms;
+	char buf[16];
+
+	ASSERT_LT(0, echo);
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_connect_port(fd, echo));
+
+	/* Another socket's connect waits: the line is not the engine's. */
+	other = qt_socket(self->m.ifname, SOCK_STREAM, -1);
+	ASSERT_LE(0, other);
+	qt_nonblock(other, true);
+	EXPECT_EQ(-EINPROGRESS, qt_connect_port(other, echo));
+
+	qt_fill(tx, n, 42);
+	t0 = qt_now_ms();
+	ASSERT_EQ(0, qt_xfer(fd, tx, n, rx, n, 120000));
+	ms = qt_now_ms() - t0;
+	EXPECT_EQ(-1, qt_diff(tx, rx, n)) TH_LOG("echo differs");
+	/* 115200 baud 8N1 carries 11520 B/s each way. */
+	TH_LOG("transparent echo: %zu bytes each way in %lld ms, %.3f of the line rate",
+	       n, ms, (double)n * 1000 / ms / 11520);
+	EXPECT_EQ(0, qt_poll1(other, POLLOUT, 0) & POLLOUT);
+
+	/* Leave with "+++": buffer mode, the other socket gets its turn. */
+	mode = QTCPIP_MODE_BUFFER;
+	ASSERT_EQ(0, setsockopt(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, &mode,
+				sizeof(mode)));
+	EXPECT_EQ(POLLOUT, qt_poll1(other, POLLOUT, 20000) & POLLOUT);
+	EXPECT_EQ(0, qt_so_error(other));
+	/* The same connection goes on in buffer mode. */
+	ASSERT_EQ(0, qt_xfer(fd, "after", 5, buf, 5, 20000));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	close(other);
+	close(fd);
+	free(tx);
+	free(rx);
+}
+
+QT_TEST_F(uc20, transparent_no_carrier_reads_eof, 120)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, id, mode = QTCPIP_MODE_TRANSPARENT;
+	char buf[16];
+
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_connect_port(fd, echo));
+	ASSERT_EQ(0, qt_xfer(fd, "ping", 4, buf, 4, 20000));
+	id = qt_conn_id(fd);
+	ASSERT_LE(0, id);
+	/* The remote end goes away: the module says NO CARRIER. */
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d", id));
+	EXPECT_EQ(POLLIN, qt_poll1(fd, POLLIN, 20000) & POLLIN);
+	EXPECT_EQ(0, recv(fd, buf, sizeof(buf), 0));
+	close(fd);
+}
+
 FIXTURE(bc66)
 {
 	struct qt_mod m;
@@ -272,6 +335,15 @@ QT_TEST_F(bc66, listen_refused_with_eopnotsupp, 60)
 	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
 	EXPECT_EQ(-1, listen(fd, 1));
 	EXPECT_EQ(EOPNOTSUPP, errno);
+	close(fd);
+}
+
+QT_TEST_F(bc66, transparent_refused_with_eopnotsupp, 60)
+{
+	int fd = qt_socket(self->m.ifname, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EOPNOTSUPP, qt_connect_port(fd, qt_srv("TCP_ECHO")));
 	close(fd);
 }
 

@@ -326,10 +326,10 @@ QT_TEST_F(tcp, shutdown_and_peer, 60)
 	close(fd);
 }
 
-/* The access mode is set before connect(); afterwards it is refused and
- * changes nothing.
+/* The access mode of a live connection switches (AT+QISWTMD) both ways;
+ * the context is fixed once connected.
  */
-QT_TEST_F(tcp, mode_fixed_after_connect, 90)
+QT_TEST_F(tcp, mode_switch_after_connect, 90)
 {
 	int fd, other = !variant->mode, mode = -1;
 	socklen_t ml = sizeof(mode);
@@ -337,14 +337,18 @@ QT_TEST_F(tcp, mode_fixed_after_connect, 90)
 	fd = tcp_open(self, variant, self->echo);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 3000, 11, 0, 30000));
-	EXPECT_EQ(-EISCONN, qt_set_int(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE,
-					other));
+	EXPECT_EQ(0, qt_set_int(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, other));
 	EXPECT_EQ(-EISCONN, qt_set_int(fd, SOL_QTCPIP, QTCPIP_CONTEXT, 2));
 	ASSERT_EQ(0, getsockopt(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, &mode, &ml));
-	EXPECT_EQ(variant->mode, mode);
+	EXPECT_EQ(other, mode);
+	EXPECT_EQ(other, qt_emu_conn(self->m.ctl, qt_conn_id(fd), "mode"));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 5000, 12, 0, 30000));
+	/* And back. */
+	EXPECT_EQ(0, qt_set_int(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE,
+				variant->mode));
 	EXPECT_EQ(variant->mode,
 		  qt_emu_conn(self->m.ctl, qt_conn_id(fd), "mode"));
-	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 5000, 12, 0, 30000));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 5000, 13, 0, 30000));
 	close(fd);
 }
 

@@ -34,27 +34,36 @@ static unsigned long qt_deadline(unsigned int ms)
 	return msecs_to_jiffies(ms);
 }
 
-struct qt_cmd *qt_cmd_alloc(const char *fmt, ...)
+/* A command with the line @fmt (none when NULL: built at issue time). */
+struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
 {
 	struct qt_cmd *cmd;
-	va_list ap;
 
-	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+	cmd = kzalloc(sizeof(*cmd), gfp);
 	if (!cmd)
 		return NULL;
 	refcount_set(&cmd->ref, 1);
 	init_completion(&cmd->comp);
 	cmd->timeout = qt_deadline(QT_CMD_TIMEOUT_MS);
 	if (fmt) {
-		va_start(ap, fmt);
-		cmd->line = kvasprintf(GFP_KERNEL, fmt, ap);
-		va_end(ap);
+		cmd->line = kvasprintf(gfp, fmt, ap);
 		if (!cmd->line) {
 			kfree(cmd);
 			return NULL;
 		}
 		cmd->line_len = strlen(cmd->line);
 	}
+	return cmd;
+}
+
+struct qt_cmd *qt_cmd_new(gfp_t gfp, const char *fmt, ...)
+{
+	struct qt_cmd *cmd;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd = qt_cmd_vnew(gfp, fmt, ap);
+	va_end(ap);
 	return cmd;
 }
 
@@ -159,17 +168,11 @@ int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	va_list ap;
 	int err;
 
-	cmd = qt_cmd_alloc(NULL);
+	va_start(ap, fmt);
+	cmd = qt_cmd_vnew(GFP_KERNEL, fmt, ap);
+	va_end(ap);
 	if (!cmd)
 		return -ENOMEM;
-	va_start(ap, fmt);
-	cmd->line = kvasprintf(GFP_KERNEL, fmt, ap);
-	va_end(ap);
-	if (!cmd->line) {
-		qt_cmd_put(cmd);
-		return -ENOMEM;
-	}
-	cmd->line_len = strlen(cmd->line);
 	if (timeout_ms)
 		cmd->timeout = qt_deadline(timeout_ms);
 	err = qt_cmd_exec(qd, cmd);
@@ -198,6 +201,11 @@ static void qt_eng_work(struct work_struct *work)
 	struct qt_cmd *cmd;
 
 	spin_lock_bh(&qd->lock);
+	/* Transparent mode: the line is the connection's; commands wait. */
+	if (qd->transparent) {
+		qt_tp_tx(qd);
+		goto out;
+	}
 	cmd = qd->inflight;
 	if (cmd) {
 		/* UC20 send: the module asked for the data. */
@@ -416,7 +424,10 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 		qt_on_urc(qd, ev);
 		break;
 	case QT_EV_DATA:
-		qt_sock_rx_data(qd, ev->data, ev->data_len);
+		if (qd->transparent)
+			qt_tp_rx(qd, ev->data, ev->data_len);
+		else
+			qt_sock_rx_data(qd, ev->data, ev->data_len);
 		break;
 	case QT_EV_DATA_END:
 		qt_sock_rx_end(qd);
@@ -458,6 +469,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 	spin_lock_bh(&qd->lock);
 	if (qd->state != QT_DEV_DEAD) {
 		qd->state = QT_DEV_PROBING;
+		qt_tp_abort(qd);
 		qt_engine_flush(qd, err);
 		qt_parser_reset(&qd->parser);
 		qt_sock_rx_abort(qd);
@@ -490,6 +502,7 @@ void qt_engine_init(struct qtcpip_dev *qd)
 	init_waitqueue_head(&qd->stop_wait);
 	init_waitqueue_head(&qd->async_wait);
 	INIT_WORK(&qd->link_work, qt_link_work);
+	INIT_DELAYED_WORK(&qd->tp_leave_work, qt_tp_leave_work);
 	INIT_WORK(&qd->eng_work, qt_eng_work);
 	INIT_WORK(&qd->init_work, qt_init_work);
 	INIT_DELAYED_WORK(&qd->tick_work, qt_tick_work);
@@ -512,6 +525,7 @@ void qt_engine_stop(struct qtcpip_dev *qd)
 {
 	spin_lock_bh(&qd->lock);
 	qd->state = QT_DEV_DEAD;
+	qt_tp_abort(qd);
 	qt_engine_flush(qd, -ENODEV);
 	qt_sock_rx_abort(qd);
 	spin_unlock_bh(&qd->lock);
@@ -520,6 +534,7 @@ void qt_engine_stop(struct qtcpip_dev *qd)
 	wake_up_all(&qd->async_wait);
 	cancel_work_sync(&qd->init_work);
 	cancel_work_sync(&qd->link_work);
+	cancel_delayed_work_sync(&qd->tp_leave_work);
 	cancel_delayed_work_sync(&qd->tick_work);
 	del_timer_sync(&qd->cmd_timer);
 	cancel_work_sync(&qd->eng_work);

@@ -165,7 +165,7 @@ static void qt_close_all(struct qtcpip_dev *qd)
 	int id;
 
 	for (id = 0; id < d->max_conn; id++) {
-		cmd = qt_cmd_alloc("AT+QICLOSE=%d", id);
+		cmd = qt_cmd_new(GFP_KERNEL, "AT+QICLOSE=%d", id);
 		if (!cmd)
 			return;
 		cmd->timeout = msecs_to_jiffies(d->close_timeout_ms);

@@ -47,17 +47,11 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info,
 	va_list ap;
 	int err;
 
-	cmd = qt_cmd_alloc(NULL);
+	va_start(ap, fmt);
+	cmd = qt_cmd_vnew(GFP_KERNEL, fmt, ap);
+	va_end(ap);
 	if (!cmd)
 		return -ENOMEM;
-	va_start(ap, fmt);
-	cmd->line = kvasprintf(GFP_KERNEL, fmt, ap);
-	va_end(ap);
-	if (!cmd->line) {
-		qt_cmd_put(cmd);
-		return -ENOMEM;
-	}
-	cmd->line_len = strlen(cmd->line);
 	cmd->flags = QT_CMDF_GETERROR;
 	if (timeout_ms)
 		cmd->timeout = msecs_to_jiffies(timeout_ms);
@@ -136,6 +130,26 @@ static int qt_genl_need_pdp(struct qtcpip_dev *qd, struct genl_info *info)
 		return 0;
 	GENL_SET_ERR_MSG(info, "not supported on BC66: no PDP context commands");
 	return -EOPNOTSUPP;
+}
+
+/* A ready UC20 and the context a PDP or DNS request names. */
+static struct qtcpip_dev *qt_genl_pdp_dev(struct genl_info *info, int *ctx)
+{
+	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	int err;
+
+	if (IS_ERR(qd))
+		return qd;
+	err = qt_genl_need_pdp(qd, info);
+	if (!err) {
+		*ctx = qt_genl_ctx(qd, info);
+		err = min(*ctx, 0);
+	}
+	if (err) {
+		qtcpip_dev_put(qd);
+		return ERR_PTR(err);
+	}
+	return qd;
 }
 
 static int qt_genl_fill_dev(struct sk_buff *skb, struct qtcpip_dev *qd,
@@ -329,19 +343,13 @@ out:
 
 int qt_genl_ctx_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qtcpip_dev *qd;
 	const char *apn, *user, *pass;
 	int ctx, auth, err;
 
+	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_need_pdp(qd, info);
-	if (err)
-		goto out;
-	ctx = qt_genl_ctx(qd, info);
-	err = ctx;
-	if (ctx < 0)
-		goto out;
 	err = qt_genl_string(info, QTCPIP_A_CTX_APN, &apn, true);
 	if (!err)
 		err = qt_genl_string(info, QTCPIP_A_CTX_USER, &user, false);
@@ -361,42 +369,29 @@ out:
 
 int qt_genl_ctx_up(struct sk_buff *skb, struct genl_info *info)
 {
-	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qtcpip_dev *qd;
 	int ctx, err;
 
+	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_need_pdp(qd, info);
-	if (err)
-		goto out;
-	ctx = qt_genl_ctx(qd, info);
-	err = ctx;
-	if (ctx < 0)
-		goto out;
 	err = qt_genl_exec(qd, info, QT_QIACT_MS, NULL, 0, "AT+QIACT=%d", ctx);
 	if (!err)
 		err = qt_query_contexts(qd);
 	if (!err && ctx == 1)
 		schedule_work(&qd->link_work);	/* carrier */
-out:
 	qtcpip_dev_put(qd);
 	return err;
 }
 
 int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
 {
-	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qtcpip_dev *qd;
 	int ctx, err;
 
+	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_need_pdp(qd, info);
-	if (err)
-		goto out;
-	ctx = qt_genl_ctx(qd, info);
-	err = ctx;
-	if (ctx < 0)
-		goto out;
 	err = qt_genl_exec(qd, info, QT_QIDEACT_MS, NULL, 0, "AT+QIDEACT=%d",
 			   ctx);
 	if (!err) {
@@ -406,29 +401,22 @@ int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
 		spin_unlock_bh(&qd->lock);
 		qt_query_contexts(qd);
 	}
-out:
 	qtcpip_dev_put(qd);
 	return err;
 }
 
 int qt_genl_dns_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qtcpip_dev *qd;
 	char resp[256], pri[64] = "", sec[64] = "";
 	struct sk_buff *msg;
 	const char *p;
 	int ctx, err, id;
 	void *hdr;
 
+	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_need_pdp(qd, info);
-	if (err)
-		goto out;
-	ctx = qt_genl_ctx(qd, info);
-	err = ctx;
-	if (ctx < 0)
-		goto out;
 	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp), "AT+QIDNSCFG=%d",
 			   ctx);
 	if (err)
@@ -456,19 +444,13 @@ out:
 
 int qt_genl_dns_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qtcpip_dev *qd;
 	const char *pri, *sec;
 	int ctx, err;
 
+	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_need_pdp(qd, info);
-	if (err)
-		goto out;
-	ctx = qt_genl_ctx(qd, info);
-	err = ctx;
-	if (ctx < 0)
-		goto out;
 	err = qt_genl_string(info, QTCPIP_A_DNS_PRIMARY, &pri, true);
 	if (!err)
 		err = qt_genl_string(info, QTCPIP_A_DNS_SECONDARY, &sec, false);

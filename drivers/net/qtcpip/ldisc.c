@@ -66,6 +66,23 @@ static void qtcpip_tx_work(struct work_struct *work)
 			clear_bit(TTY_DO_WRITE_WAKEUP, &qd->tty->flags);
 	}
 	spin_unlock_bh(&qd->txlock);
+	/* Transparent mode: the engine feeds the line as it drains. */
+	if (READ_ONCE(qd->transparent))
+		qt_engine_kick(qd);
+}
+
+/* Bytes still on their way to the module: in our queue or in the tty
+ * driver's (the UART sends them at the line's rate).
+ */
+bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd)
+{
+	bool pending;
+
+	spin_lock_bh(&qd->txlock);
+	pending = qd->txlen != 0 ||
+		  (qd->tty && !qd->dead && tty_chars_in_buffer(qd->tty));
+	spin_unlock_bh(&qd->txlock);
+	return pending;
 }
 
 /* Queue @len bytes for the module. Returns -ENOSPC when they do not fit

@@ -141,6 +141,17 @@ struct qtcpip_dev {
 	struct work_struct link_work;	/* ip link up/down: context 1 */
 	char tty_name[64];
 
+	/* Transparent mode (transparent.c). */
+	bool transparent;		/* the line carries tp_sock's bytes */
+	bool tp_leaving;		/* "+++" sequence under way */
+	bool tp_plus_sent;
+	struct qt_sock *tp_sock;	/* ref held */
+	u8 tp_hold[16];			/* tail that may start NO CARRIER/OK */
+	size_t tp_hold_len;
+	unsigned long tp_last_tx;
+	int tp_plus_tries;
+	struct delayed_work tp_leave_work;
+
 	/* Identity, read at init. */
 	char model[16];
 	char revision[48];
@@ -158,6 +169,7 @@ extern int qtcpip_family;
 int qtcpip_ldisc_register(void);
 void qtcpip_ldisc_unregister(void);
 int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
+bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
 
 /* netdev.c */
 struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd);
@@ -170,7 +182,9 @@ void qt_engine_init(struct qtcpip_dev *qd);
 void qt_engine_start(struct qtcpip_dev *qd);
 void qt_engine_stop(struct qtcpip_dev *qd);
 void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len);
-struct qt_cmd *qt_cmd_alloc(const char *fmt, ...) __printf(1, 2);
+struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
+	__printf(2, 0);
+struct qt_cmd *qt_cmd_new(gfp_t gfp, const char *fmt, ...) __printf(2, 3);
 void qt_cmd_put(struct qt_cmd *cmd);
 void qt_cmd_queue(struct qtcpip_dev *qd, struct qt_cmd *cmd);
 void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd);
@@ -190,6 +204,14 @@ void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev);
 int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
 		 unsigned int timeout_ms);
 void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot);
+
+/* transparent.c */
+void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len);
+void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs);
+void qt_tp_tx(struct qtcpip_dev *qd);
+void qt_tp_leave(struct qtcpip_dev *qd);
+void qt_tp_abort(struct qtcpip_dev *qd);
+void qt_tp_leave_work(struct work_struct *work);
 
 /* genl.c */
 int qt_genl_register(void);

@@ -82,24 +82,17 @@ void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs)
 
 	if (qs->close_queued || qs->id < 0)
 		return;
-	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
-	if (cmd)
-		cmd->line = kasprintf(GFP_ATOMIC, "AT+QICLOSE=%d", qs->id);
-	if (!cmd || !cmd->line) {
+	cmd = qt_cmd_new(GFP_ATOMIC, "AT+QICLOSE=%d", qs->id);
+	if (!cmd) {
 		/* Forget the id: the module will refuse it until reset. */
-		kfree(cmd);
 		qt_conn_release(qd, qs->id);
 		return;
 	}
-	refcount_set(&cmd->ref, 1);
-	init_completion(&cmd->comp);
-	cmd->line_len = strlen(cmd->line);
 	cmd->timeout = msecs_to_jiffies(qd->dialect->close_timeout_ms);
 	if (qd->dialect->close_ok_final)
 		cmd->flags |= QT_CMDF_LATE_FINAL;
 	cmd->done = qt_close_done;
-	sock_hold(&qs->sk);
-	cmd->qs = qs;
+	qt_cmd_set_sock(cmd, qs);
 	qs->close_queued = true;
 	qt_cmd_queue_locked(qd, cmd);
 }
@@ -355,6 +348,14 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
 	struct qt_sock *qs = cmd->qs;
 
+	/* Transparent: CONNECT means connected, and the line is ours. */
+	if (!cmd->status && qs->mode == QTCPIP_MODE_TRANSPARENT &&
+	    qs->state == QT_SS_OPENING) {
+		qs->state = QT_SS_CONNECTED;
+		qt_tp_enter(qd, qs);
+		qs->sk.sk_state_change(&qs->sk);
+		qs->sk.sk_write_space(&qs->sk);
+	}
 	/* OK: +QIOPEN follows. ERROR: no connection was started. */
 	if (cmd->status && qs->state == QT_SS_OPENING) {
 		qs->state = QT_SS_UNCONN;
@@ -380,7 +381,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 	struct qt_cmd *cmd;
 	int id, err = 0;
 
-	cmd = qt_cmd_alloc(NULL);
+	cmd = qt_cmd_new(GFP_KERNEL, NULL);
 	if (!cmd)
 		return -ENOMEM;
 	spin_lock_bh(&qd->lock);
@@ -401,8 +402,10 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 		err = -EAFNOSUPPORT;
 		goto out;
 	}
-	if (qs->mode > QTCPIP_MODE_PUSH) {
-		err = -EOPNOTSUPP;
+	if (qs->mode == QTCPIP_MODE_TRANSPARENT &&
+	    (!d->has_transparent || qd->transparent)) {
+		/* One line, one transparent connection; none on a BC66. */
+		err = d->has_transparent ? -EBUSY : -EOPNOTSUPP;
 		goto out;
 	}
 	for (id = 0; id < d->max_conn; id++)
@@ -429,8 +432,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 	cmd->line_len = strlen(cmd->line);
 	cmd->flags = QT_CMDF_GETERROR;
 	cmd->done = qt_open_done;
-	sock_hold(&qs->sk);
-	cmd->qs = qs;
+	qt_cmd_set_sock(cmd, qs);
 	sock_hold(&qs->sk);
 	qd->conn[id] = qs;
 	qs->id = id;
@@ -565,6 +567,9 @@ static int qt_release(struct socket *sock)
 		spin_lock_bh(&qd->lock);
 		qs->releasing = true;
 		qt_sock_release_children(qd, qs);
+		/* The close waits for the line to be back in command mode. */
+		if (qd->tp_sock == qs)
+			qt_tp_leave(qd);
 		/* Queued data still goes out; the close follows the last send. */
 		if (qs->state != QT_SS_CONNECTED || skb_queue_empty(&qs->txq))
 			qt_sock_queue_close(qd, qs);
@@ -689,6 +694,98 @@ static int qt_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/* AT+QISWTMD on a live connection, or "+++" out of transparent mode.
+ * Under lock_sock.
+ */
+static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
+{
+	struct qtcpip_dev *qd = qs->qd;
+	struct qt_cmd *cmd;
+	int err, id;
+
+	if (READ_ONCE(qs->state) != QT_SS_CONNECTED || !qd)
+		return -ENOTCONN;
+	if (mode == qs->mode)
+		return 0;
+	if (mode == QTCPIP_MODE_TRANSPARENT && !qd->dialect->has_transparent)
+		return -EOPNOTSUPP;
+	if (qs->mode == QTCPIP_MODE_TRANSPARENT) {
+		spin_lock_bh(&qd->lock);
+		qt_tp_leave(qd);
+		spin_unlock_bh(&qd->lock);
+		release_sock(&qs->sk);
+		err = wait_event_interruptible(qd->async_wait,
+					       READ_ONCE(qd->tp_sock) != qs);
+		lock_sock(&qs->sk);
+		if (err)
+			return err;
+		/* The module is in buffer mode now. */
+		if (mode == QTCPIP_MODE_BUFFER)
+			return 0;
+	}
+	spin_lock_bh(&qd->lock);
+	id = qs->id;
+	if (mode == QTCPIP_MODE_TRANSPARENT && qd->transparent)
+		id = -EBUSY;
+	spin_unlock_bh(&qd->lock);
+	if (id < 0)
+		return id == -EBUSY ? -EBUSY : -ENOTCONN;
+	cmd = qt_cmd_new(GFP_KERNEL, "AT+QISWTMD=%d,%d", id, mode);
+	if (!cmd)
+		return -ENOMEM;
+	cmd->flags = QT_CMDF_GETERROR;
+	err = qt_cmd_exec(qd, cmd);
+	if (!err) {
+		spin_lock_bh(&qd->lock);
+		if (mode == QTCPIP_MODE_TRANSPARENT &&
+		    cmd->final == QT_FINAL_CONNECT)
+			qt_tp_enter(qd, qs);
+		else
+			qs->mode = mode;
+		if (mode == QTCPIP_MODE_BUFFER) {
+			qs->rx_hint = true;
+			qt_sock_schedule_read(qd, qs);
+		}
+		spin_unlock_bh(&qd->lock);
+	} else if (err == -EIO && cmd->code) {
+		err = -qt_dialect_errno(qd->dialect, cmd->code);
+	}
+	qt_cmd_put(cmd);
+	return err;
+}
+
+/* AT+QISEND=<id>,0 (UC20): what the module sent and had acknowledged. */
+static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
+			     int __user *optlen, int len)
+{
+	struct qtcpip_send_info info = {};
+	struct qtcpip_dev *qd = qs->qd;
+	unsigned long long t, a, u;
+	char resp[96];
+	const char *p;
+	int err, id = READ_ONCE(qs->id);
+
+	if (len < (int)sizeof(info))
+		return -EINVAL;
+	if (!qd || id < 0)
+		return -ENOTCONN;
+	if (!qd->dialect->has_transparent)
+		return -EOPNOTSUPP;	/* the BC66 has no length-0 query */
+	err = qt_exec(qd, 0, resp, sizeof(resp), "AT+QISEND=%d,0", id);
+	if (err)
+		return err;
+	p = strstr(resp, "+QISEND: ");
+	if (!p || sscanf(p + 9, "%llu,%llu,%llu", &t, &a, &u) != 3)
+		return -EPROTO;
+	info.total = t;
+	info.acked = a;
+	info.unacked = u;
+	if (put_user(sizeof(info), optlen) ||
+	    copy_to_user(optval, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
 static int qt_setsockopt(struct socket *sock, int level, int optname,
 			 sockptr_t optval, unsigned int optlen)
 {
@@ -715,10 +812,10 @@ static int qt_setsockopt(struct socket *sock, int level, int optname,
 	case QTCPIP_ACCESS_MODE:
 		if (val < QTCPIP_MODE_BUFFER || val > QTCPIP_MODE_TRANSPARENT)
 			err = -EINVAL;
-		else if (READ_ONCE(qs->state) != QT_SS_UNCONN)
-			err = -EISCONN;
-		else
+		else if (READ_ONCE(qs->state) == QT_SS_UNCONN)
 			qs->mode = val;
+		else
+			err = qt_sock_switch_mode(qs, val);
 		break;
 	default:
 		err = -ENOPROTOOPT;
@@ -751,6 +848,8 @@ static int qt_getsockopt(struct socket *sock, int level, int optname,
 	case QTCPIP_ACCEPT_DROPPED:
 		val = READ_ONCE(qs->accept_dropped);
 		break;
+	case QTCPIP_SEND_INFO:
+		return qt_sock_send_info(qs, optval, optlen, len);
 	case QTCPIP_RX_LOST:
 		val64 = READ_ONCE(qs->rx_lost);
 		if (len < (int)sizeof(val64))

@@ -66,6 +66,13 @@ static inline struct qt_sock *qt_sk(const struct sock *sk)
 	return (struct qt_sock *)sk;
 }
 
+/* A command serving @qs holds a reference to it. */
+static inline void qt_cmd_set_sock(struct qt_cmd *cmd, struct qt_sock *qs)
+{
+	sock_hold(&qs->sk);
+	cmd->qs = qs;
+}
+
 /* sock_data.c */
 int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 int qt_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,

@@ -141,23 +141,25 @@ void qt_sock_schedule_send(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_cmd *cmd;
 
+	if (qd->tp_sock == qs) {
+		/* Transparent: raw bytes, written by the engine's work. */
+		qt_engine_kick(qd);
+		return;
+	}
+
 	if (qs->send_queued || qs->send_retry || skb_queue_empty(&qs->txq) ||
 	    (qs->state != QT_SS_CONNECTED &&
 	     !(qs->state == QT_SS_LISTEN && qs->udp_service)))
 		return;
-	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	cmd = qt_cmd_new(GFP_ATOMIC, NULL);
 	if (!cmd) {
 		qs->send_retry = true;
 		qs->send_retry_at = jiffies + HZ / 10;
 		return;
 	}
-	refcount_set(&cmd->ref, 1);
-	init_completion(&cmd->comp);
-	cmd->timeout = msecs_to_jiffies(60000);
 	cmd->build = qt_send_build;
 	cmd->done = qt_send_done;
-	sock_hold(&qs->sk);
-	cmd->qs = qs;
+	qt_cmd_set_sock(cmd, qs);
 	qs->send_queued = true;
 	qt_cmd_queue_locked(qd, cmd);
 }
@@ -222,16 +224,12 @@ void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs)
 	if (qt_read_room(qs) < QT_READ_MIN &&
 	    !skb_queue_empty(&qs->sk.sk_receive_queue))
 		return;
-	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	cmd = qt_cmd_new(GFP_ATOMIC, NULL);
 	if (!cmd)
 		return;		/* the 100 ms tick tries again */
-	refcount_set(&cmd->ref, 1);
-	init_completion(&cmd->comp);
-	cmd->timeout = msecs_to_jiffies(60000);
 	cmd->build = qt_read_build;
 	cmd->done = qt_read_done;
-	sock_hold(&qs->sk);
-	cmd->qs = qs;
+	qt_cmd_set_sock(cmd, qs);
 	qs->read_queued = true;
 	qt_cmd_queue_locked(qd, cmd);
 }
@@ -258,21 +256,11 @@ static void qt_sock_push_to_buffer(struct qtcpip_dev *qd, struct qt_sock *qs)
 
 	if (qs->switch_queued || qs->id < 0)
 		return;
-	cmd = kzalloc(sizeof(*cmd), GFP_ATOMIC);
+	cmd = qt_cmd_new(GFP_ATOMIC, "AT+QISWTMD=%d,0", qs->id);
 	if (!cmd)
 		return;
-	cmd->line = kasprintf(GFP_ATOMIC, "AT+QISWTMD=%d,0", qs->id);
-	if (!cmd->line) {
-		kfree(cmd);
-		return;
-	}
-	refcount_set(&cmd->ref, 1);
-	init_completion(&cmd->comp);
-	cmd->line_len = strlen(cmd->line);
-	cmd->timeout = msecs_to_jiffies(60000);
 	cmd->done = qt_switch_done;
-	sock_hold(&qs->sk);
-	cmd->qs = qs;
+	qt_cmd_set_sock(cmd, qs);
 	qs->switch_queued = true;
 	qt_cmd_queue_locked(qd, cmd);
 }
