@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Observability: tcpdump -i qtcpip0 sees the AT exchange of a transfer, in
+# order, and the netdev's counters add up with what the socket moved.
+. "$QTCPIP_TOP/selftests/lib/tap.sh"
+nc=$QTCPIP_TOP/tools/qtnc/qtcpip-nc
+cap=/tmp/qtcpip-capture.pcap
+
+wait_carrier() {
+	local i
+	for i in $(seq 150); do
+		[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+stat_of() { cat "/sys/class/net/qtcpip0/statistics/$1"; }
+# in_order FILE PATTERN...: each pattern matches a line after the previous.
+in_order() {
+	local file=$1 line=0 n
+	shift
+	for p in "$@"; do
+		n=$(tail -n "+$((line + 1))" "$file" | grep -n -m1 -F -- "$p" | cut -d: -f1)
+		[ -n "$n" ] || { diag "not found in order: $p"; return 1; }
+		line=$((line + n))
+	done
+}
+
+tap_plan 6
+lsmod | grep -q '^qtcpip ' || insmod "$QTCPIP_KO"
+ldattach -s 115200 29 /dev/ttyS1	# the BC66
+ip link set qtcpip0 up
+check "qtcpip0 ready" wait_carrier qtcpip0
+rx0=$(stat_of rx_bytes)
+tx0=$(stat_of tx_bytes)
+
+tcpdump -i qtcpip0 -U -Z root -s 0 -w "$cap" 2> /tmp/tcpdump.err &
+tdp=$!
+sleep 2
+msg="capture me: 0123456789"
+got=$(echo "$msg" | timeout 60 "$nc" -w 2 -I qtcpip0 127.0.0.1 "$QTCPIP_SRV_TCP_ECHO")
+sleep 1
+kill -INT $tdp
+wait $tdp
+check "the data went through" test "$got" = "$msg"
+
+tcpdump -r "$cap" -A 2>/dev/null | tr -d '\r' > /tmp/capture.txt
+diag "$(grep -c . /tmp/capture.txt) lines decoded from $(tcpdump -r "$cap" 2>/dev/null | wc -l) frames"
+check "the capture shows commands and answers in order" in_order /tmp/capture.txt \
+	'>AT+QIOPEN=1,0,"TCP","127.0.0.1"' '+QIOPEN: 0,0' '>AT+QISEND' 'SEND OK' \
+	'+QIURC: "recv",0' '>AT+QIRD=0,' '+QIRD: 23' 'capture me: 0123456789' \
+	'>AT+QICLOSE=0' 'CLOSE OK'
+check "both directions are marked" bash -c "grep -q '^>AT' /tmp/capture.txt && grep -q '^<' /tmp/capture.txt"
+# 23 bytes each way: the echoed line and its newline.
+check "tx_bytes counts the payload sent" test $(( $(stat_of tx_bytes) - tx0 )) = 23
+check "rx_bytes counts the payload received" test $(( $(stat_of rx_bytes) - rx0 )) = 23
+pkill -x ldattach
+tap_done
