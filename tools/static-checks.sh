@@ -10,7 +10,7 @@ cd "$QTCPIP_TOP" || exit 1
 checkpatch=$(tools/ksft-headers.sh --checkpatch) || exit 1
 files=$(ls drivers/net/qtcpip/*.[ch] include/uapi/linux/qtcpip.h selftests/kmod/*.c)
 kernels="6.1 6.12"
-tap_plan $(( $(echo "$files" | wc -w) + 2 * $(echo $kernels | wc -w) ))
+tap_plan $(( $(echo "$files" | wc -w) + 3 * $(echo $kernels | wc -w) ))
 
 for f in $files; do
 	# --terse prints one line per finding and nothing for a clean file.
@@ -40,5 +40,24 @@ for k in $kernels; do
 			not_ok "$k: $flags build has no warnings"
 		fi
 	done
+done
+# In-tree: drivers/net/qtcpip/ alone, as in a kernel tree, built by its own
+# Makefile with CONFIG_QTCPIP=m and the tree's include/ holding the uapi
+# header (here: a copy of ours beside it).
+for k in $kernels; do
+	out=$QTCPIP_BUILD/static-$k-intree
+	rm -rf "$out"
+	mkdir -p "$out/include/uapi/linux"
+	cp -r drivers/net/qtcpip "$out/qtcpip"
+	cp include/uapi/linux/qtcpip.h "$out/include/uapi/linux/"
+	qt_kernel "$k"
+	if make -C "$KDIR" M="$out/qtcpip" CONFIG_QTCPIP=m \
+		KCFLAGS="-I$out/include" modules > "$out/build.log" 2>&1 &&
+	   [ -f "$out/qtcpip/qtcpip.ko" ]; then
+		ok "$k: drivers/net/qtcpip builds on its own (in-tree Makefile, CONFIG_QTCPIP=m)"
+	else
+		tail -n 20 "$out/build.log" | sed 's/^/#   /'
+		not_ok "$k: drivers/net/qtcpip builds on its own (in-tree Makefile, CONFIG_QTCPIP=m)"
+	fi
 done
 tap_done
