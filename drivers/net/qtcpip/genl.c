@@ -70,17 +70,16 @@ static const struct genl_ops qt_genl_ops[] = {
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
-		/* It occupies the module for up to 60 s: admin only. */
+		/* Lookups and pings change nothing: anyone, as ping(8). */
 		.cmd	= QTCPIP_CMD_RESOLVE,
 		.doit	= qt_genl_resolve,
-		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= QTCPIP_CMD_PING,
 		.doit	= qt_genl_ping,
-		.flags	= GENL_ADMIN_PERM,
 	},
 	{
+		/* It may set the module's clock. */
 		.cmd	= QTCPIP_CMD_NTP,
 		.doit	= qt_genl_ntp,
 		.flags	= GENL_ADMIN_PERM,
