@@ -98,15 +98,25 @@ static inline int qt_emu_readline(int fd, char *line, size_t size,
 	}
 }
 
-/* Opens the control port of slot and drops replies left by earlier users. */
+/*
+ * Opens the control port of slot and drops replies left by earlier users.
+ * A port has one user at a time: wait (up to 30 s) for an earlier test's
+ * process to let go of it.
+ */
 static inline int qt_emu_open(int slot)
 {
 	char path[300], junk[QT_EMU_REPLY_MAX];
+	long long end = qt_now_ms() + 30000;
 	int fd;
 
 	if (qt_emu_port_path(slot, path, sizeof(path)))
 		return -ENOENT;
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	for (;;) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 || errno != EBUSY || qt_now_ms() > end)
+			break;
+		usleep(100000);
+	}
 	if (fd < 0)
 		return -errno;
 	while (!qt_emu_readline(fd, junk, sizeof(junk), 50))

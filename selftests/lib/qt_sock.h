@@ -56,6 +56,7 @@ struct qt_mod {
 	bool inited;			/* qt_mod_attach() ran */
 	bool attached;
 	unsigned int baud;
+	long long close_ms, gone_ms;	/* last detach: close(), netdev gone */
 	char ifname[IFNAMSIZ];
 	int ifindex;
 };
@@ -202,12 +203,19 @@ static inline int qt_wait_carrier(int ifindex, int want, int timeout_ms)
 	return -1;
 }
 
+/*
+ * Waits for ifname to go away. Not with if_nametoindex(): for a name that
+ * does not exist, SIOCGIFINDEX as root runs "modprobe netdev-<name>",
+ * seconds over 9p in the guest.
+ */
 static inline int qt_wait_netdev_gone(const char *ifname, int timeout_ms)
 {
 	long long end = qt_now_ms() + timeout_ms;
+	char path[64];
 
+	snprintf(path, sizeof(path), "/sys/class/net/%s", ifname);
 	do {
-		if (!if_nametoindex(ifname))
+		if (access(path, F_OK))
 			return 0;
 		usleep(20000);
 	} while (qt_now_ms() < end);
@@ -378,10 +386,14 @@ static inline int qt_mod_detach(struct qt_mod *m)
 	if (!m->inited)
 		return 0;
 	if (m->ttyfd >= 0) {
+		long long t0 = qt_now_ms();
+
 		close(m->ttyfd);
 		m->ttyfd = -1;
+		m->close_ms = qt_now_ms() - t0;
 		if (m->attached && m->ifname[0])
-			r = qt_wait_netdev_gone(m->ifname, 10000);
+			r = qt_wait_netdev_gone(m->ifname, 15000);
+		m->gone_ms = qt_now_ms() - t0;
 	}
 	m->attached = false;
 	if (m->ctl >= 0) {
@@ -859,7 +871,8 @@ static inline int qt_emu_wait_no_conns(int ctl, int timeout_ms, char *last,
 	_t = qt_now_ms();						\
 	EXPECT_EQ(0, qt_mod_detach(m));					\
 	if (qt_now_ms() - _t > 2000)					\
-		TH_LOG("detach took %lld ms", qt_now_ms() - _t);	\
+		TH_LOG("detach took %lld ms (close %lld, netdev gone %lld)",\
+		       qt_now_ms() - _t, (m)->close_ms, (m)->gone_ms);	\
 } while (0)
 
 /* n random bytes echoed back byte for byte on fd; 0 or -errno. */

@@ -9,6 +9,7 @@
  * On the module of every slot, in buffer and direct push access modes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -195,7 +197,7 @@ QT_TEST_F(poll, epoll_edge_and_level, 60)
 	n = epoll_wait(ep, out, 4, 15000);
 	EXPECT_EQ(1, n);
 	EXPECT_EQ(a, out[0].data.fd);
-	EXPECT_EQ(2, recv(a, buf, sizeof(buf), MSG_WAITALL));
+	EXPECT_EQ(2, recv(a, buf, 2, MSG_WAITALL));
 	EXPECT_EQ(0, memcmp(buf, "xy", 2));
 	close(ep);
 	close(a);
@@ -218,14 +220,15 @@ QT_TEST_F(poll, eof_on_remote_close, 60)
 	re = qt_poll1(fd, POLLIN | POLLRDHUP, 15000);
 	EXPECT_EQ(POLLIN, re & POLLIN);
 	/* wait for the hangup itself: the data was readable before it */
-	re = qt_poll1(fd, POLLRDHUP, 15000);
+	qt_poll1(fd, POLLRDHUP, 15000);
+	re = qt_poll1(fd, POLLIN | POLLRDHUP, 0);
 	EXPECT_EQ(POLLIN | POLLRDHUP | POLLHUP, re & (POLLIN | POLLRDHUP | POLLHUP))
 		TH_LOG("revents %#x", re);
 	EXPECT_EQ(4, recv(fd, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, memcmp(buf, "last", 4));
 	EXPECT_EQ(0, recv(fd, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
-	EXPECT_EQ(POLLIN, qt_poll1(fd, POLLIN, 0));
+	EXPECT_EQ(POLLIN | POLLHUP, qt_poll1(fd, POLLIN, 0));
 	EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
 	EXPECT_TRUE(errno == EPIPE || errno == ECONNRESET)
 		TH_LOG("send after the peer closed: %s", strerror(errno));
@@ -450,6 +453,82 @@ QT_TEST_F(poll, eintr_connect, 60)
 	EXPECT_EQ(0, qt_so_error(fd));
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 20, 3, 0, 15000));
 	close(fd);
+}
+
+/* state letter of /proc/pid/stat ('S' sleeping, 'D' uninterruptible...) */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : 0;
+}
+
+/* SIGKILL ends a process blocked in recv() or in a close() that flushes. */
+QT_TEST_F(poll, sigkill_blocked, 60)
+{
+	long long t0;
+	int st = 0, i, p[2];
+	char c, state;
+
+	for (i = 0; i < 2; i++) {
+		pid_t pid;
+
+		/* i == 1: sends stalled, so that close() has data to flush */
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "set send_delay_ms %d",
+				    i ? 5000 : 0));
+		ASSERT_EQ(0, pipe(p));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			static unsigned char junk[16384];
+			int fd = echo_open(self, variant);
+
+			if (fd < 0)
+				_exit(2);
+			if (i)
+				send(fd, junk, sizeof(junk), MSG_DONTWAIT);
+			if (write(p[1], "x", 1) != 1)
+				_exit(4);
+			if (i == 0)
+				recv(fd, junk, sizeof(junk), MSG_WAITALL);
+			else
+				close(fd);
+			pause();
+			_exit(3);
+		}
+		close(p[1]);
+		ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("child could not connect");
+		close(p[0]);
+		/* wait until it sleeps in the call */
+		t0 = qt_now_ms();
+		do {
+			state = proc_state(pid);
+		} while (state != 'S' && state != 'D' && qt_now_ms() - t0 < 3000);
+		t0 = qt_now_ms();
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		while (waitpid(pid, &st, WNOHANG) == 0 &&
+		       qt_now_ms() - t0 < 15000)
+			usleep(20000);
+		EXPECT_GT(2000, qt_now_ms() - t0)
+			TH_LOG("%s: SIGKILL took %lld ms (state was %c)",
+			       i ? "close" : "recv", qt_now_ms() - t0, state);
+		if (qt_now_ms() - t0 >= 15000)
+			waitpid(pid, &st, 0);
+		EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	}
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set send_delay_ms 0"));
 }
 
 int main(int argc, char **argv)
