@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# qtcpip monitor: the "events" multicast group. Network deactivations
+# (pdpdeact), module resets, peers closing, link up and down, each seen
+# by a text and a JSON monitor, a per-device filter, and SIGINT.
+. "$QTCPIP_TOP/selftests/ctl/lib.sh"
+
+ctl_setup
+
+start_monitor() {	# start_monitor <file> <args...>: sets $mon
+	local f=$1
+	shift
+	"$QT" "$@" > "$f" 2> "$f.err" &
+	mon=$!
+	wait_for 5 file_has "$f.err" monitoring
+}
+saw() { wait_for "${3:-10}" file_has "$1" "$2"; }
+
+start_monitor mon.txt monitor
+m_text=$mon
+check "a monitor starts and says so on stderr" test -s mon.txt.err
+start_monitor mon.json -j -t monitor
+m_json=$mon
+start_monitor mon.uc20 monitor dev "$UC20"
+m_uc20=$mon
+
+# The network deactivates a UC20 context.
+run "$QT" ctx up dev "$UC20" id 2
+emu 1 pdpdeact 2 > /dev/null
+check "pdpdeact: '<dev>: pdpdeact ctx 2'" saw mon.txt "^$UC20: pdpdeact ctx 2$"
+expect "  the context is shown inactive" 0 "ctx 2: inactive" "$QT" ctx show dev "$UC20" id 2
+run "$QT" ctx down dev "$UC20" id 2
+
+# The default context: link down, and up again with ctx up.
+emu 1 pdpdeact 1 > /dev/null
+check "pdpdeact of context 1: link-down" saw mon.txt "^$UC20: link-down$"
+check "  the carrier is off" wait_for 5 no_carrier "$UC20"
+run "$QT" ctx up dev "$UC20" id 1
+check "ctx up id 1 after it: link-up" saw mon.txt "^$UC20: link-up$"
+
+# A BC66 context lost by the network comes back with the registration.
+emu 0 pdpdeact 1 > /dev/null
+ok_if "BC66 pdpdeact 1: pdpdeact and link-down" \
+	'saw mon.txt "^$BC66: pdpdeact ctx 1$" && saw mon.txt "^$BC66: link-down$"'
+ip link set "$BC66" down
+ip link set "$BC66" up
+check "  ip link down/up brings the BC66 back (AT+CEREG)" wait_for 15 carrier "$BC66"
+
+# The module reboots by itself.
+ups() { grep -c "^$BC66: link-up$" mon.txt; }
+n=$(ups)
+emu 0 reset > /dev/null
+check "a module reset: 'reset'" saw mon.txt "^$BC66: reset$"
+ok_if "  then link-up once it is ready again" 'wait_for 20 test "$(ups)" -gt "$n"'
+
+# The peer of a connection closes it.
+check "BC66 ready again" wait_for 20 carrier "$BC66"
+sleep 6 | "$NC" -w 1 -I "$UC20" 127.0.0.1 "$QTCPIP_SRV_TCP_ECHO" > /dev/null 2>&1 &
+nc=$!
+wait_for 10 qt_has connected sock show dev "$UC20"
+emu 1 close 0 > /dev/null
+check "the peer closes: 'peer-closed conn 0'" saw mon.txt "^$UC20: peer-closed conn 0$"
+wait $nc
+
+# JSON: one object per line, with a timestamp.
+check "-j monitor: one JSON object per event line" \
+	/usr/bin/python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open("mon.json") if l.strip()]
+want = {("pdpdeact", 2), ("pdpdeact", 1), ("link-down", None), ("link-up", None), ("reset", None), ("peer-closed", None)}
+got = {(e["event"], e.get("ctx_id")) for e in ev}
+assert all("timestamp" in e and isinstance(e["ifindex"], int) and e["ifname"] for e in ev), ev
+assert {("pdpdeact", 2), ("pdpdeact", 1), ("reset", None), ("link-up", None)} <= got, got
+assert any(e["event"] == "peer-closed" and e["conn_id"] == 0 for e in ev), ev
+'
+ok_if "monitor dev UC20: only the UC20's events" \
+	'grep -q "^$UC20: pdpdeact ctx 2$" mon.uc20 && ! grep -q "^$BC66" mon.uc20'
+
+kill -INT $m_text
+wait $m_text
+check "SIGINT ends a monitor with exit 0" test $? = 0
+kill -TERM $m_json $m_uc20
+wait $m_json
+check "SIGTERM too" test $? = 0
+wait $m_uc20
+sed 's/^/#   /' mon.txt
+
+# Detaching ends the link.
+start_monitor mon.end monitor
+for p in "${ctl_pids[@]}"; do kill "$p"; done
+ok_if "detaching: link-down of both" \
+	'saw mon.end "^$BC66: link-down$" && saw mon.end "^$UC20: link-down$"'
+kill -INT $mon
+wait $mon
+expect_usage "monitor junk" "unexpected argument 'junk'" "$QT" monitor junk
+
+ctl_teardown
+ctl_done

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Who may do what: an unprivileged user reads (dev, ctx, dns, cfg, err,
+# sock show, monitor) but changes nothing and does not occupy the module
+# (ctx set/up/down, dns set/resolve, ping, ntp, cfg set): "Operation not
+# permitted". CAP_NET_ADMIN is what counts, not being root.
+. "$QTCPIP_TOP/selftests/ctl/lib.sh"
+
+ctl_setup
+sntp=127.0.0.1:${QTCPIP_SRV_SNTP:?}
+
+# ---- reading ----
+expect "nobody: dev show" 0 "^$UC20: UC20" $NOBODY "$QT" dev show
+expect_json "nobody: -j dev show" "len(j) >= 2" $NOBODY "$QT" -j dev show
+expect "nobody: ctx show" 0 "^$UC20 ctx 1: active" $NOBODY "$QT" ctx show dev "$UC20"
+expect "nobody: dns show" 0 "^$UC20 ctx 1: primary" $NOBODY "$QT" dns show dev "$UC20"
+expect "nobody: cfg show" 0 "^$BC66 dataformat" $NOBODY "$QT" cfg show dev "$BC66"
+expect "nobody: err" 0 "^$BC66: error" $NOBODY "$QT" err dev "$BC66"
+expect "nobody: sock show" 0 "^Dev" $NOBODY "$QT" sock show
+$NOBODY "$QT" monitor > mon.txt 2> mon.err &
+mon=$!
+check "nobody: monitor joins the events group" wait_for 5 file_has mon.err monitoring
+emu 1 pdpdeact 3 > /dev/null
+check "  and sees events" wait_for 10 file_has mon.txt "^$UC20: pdpdeact ctx 3$"
+kill -INT $mon
+wait $mon
+
+# ---- changing ----
+eperm() {	# eperm <what> <args...>
+	local what=$1
+	shift
+	expect_err "nobody: $what: Operation not permitted" \
+		"^qtcpip: $what: Operation not permitted$" $NOBODY "$QT" "$@"
+}
+eperm "ctx up" ctx up dev "$UC20" id 2
+eperm "ctx down" ctx down dev "$UC20" id 1
+eperm "ctx set" ctx set dev "$UC20" id 2 apn x
+eperm "dns set" dns set dev "$UC20" 8.8.8.8
+eperm "dns resolve" dns resolve dev "$UC20" localhost
+eperm "ping" ping dev "$UC20" -c 1 127.0.0.1
+eperm "ntp" ntp dev "$UC20" "$sntp"
+eperm "cfg set" cfg set dev "$UC20" transwaittm 3
+expect "  nothing changed: context 1 still active" 0 "ctx 1: active" "$QT" ctx show dev "$UC20" id 1
+expect "  nothing changed: transwaittm" 0 "transwaittm 2 " "$QT" cfg show dev "$UC20" transwaittm
+check "  the carrier stayed up" carrier "$UC20"
+
+# ---- capabilities, not uid ----
+expect_err "root without CAP_NET_ADMIN: ctx up refused" \
+	"^qtcpip: ctx up: Operation not permitted$" \
+	setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$QT" ctx up dev "$UC20" id 2
+expect "nobody with CAP_NET_ADMIN: ctx up allowed" 0 "" \
+	$NOBODY --inh-caps=+net_admin --ambient-caps=+net_admin "$QT" ctx up dev "$UC20" id 2
+expect "  and ctx down" 0 "" \
+	$NOBODY --inh-caps=+net_admin --ambient-caps=+net_admin "$QT" ctx down dev "$UC20" id 2
+
+ctl_teardown
+ctl_done
