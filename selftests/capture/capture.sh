@@ -44,8 +44,31 @@ kill -INT $tdp
 wait $tdp
 check "the data went through" test "$got" = "$msg"
 
-tcpdump -r "$cap" -A 2>/dev/null | tr -d '\r' > /tmp/capture.txt
-diag "$(grep -c . /tmp/capture.txt) lines decoded from $(tcpdump -r "$cap" 2>/dev/null | wc -l) frames"
+# The frames are chunks as the UART delivered them: join consecutive
+# frames of one direction, then one line per line of the exchange, each
+# prefixed by its direction.
+python3 - "$cap" > /tmp/capture.txt <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+off, runs = 24, []
+while off + 16 <= len(data):
+    incl = struct.unpack('<I', data[off + 8:off + 12])[0]
+    frame = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    if not frame:
+        continue
+    d, body = chr(frame[0]), frame[1:]
+    if runs and runs[-1][0] == d:
+        runs[-1][1].extend(body)
+    else:
+        runs.append([d, bytearray(body)])
+for d, body in runs:
+    for line in body.replace(b'\r', b'\n').split(b'\n'):
+        if line:
+            print(d + line.decode('latin-1'))
+PY
+diag "$(grep -c . /tmp/capture.txt) lines from $(tcpdump -r "$cap" 2>/dev/null | wc -l) frames"
+sed -n '1,40p' /tmp/capture.txt | sed 's/^/#     /'
 check "the capture shows commands and answers in order" in_order /tmp/capture.txt \
 	'>AT+QIOPEN=1,0,"TCP","127.0.0.1"' '+QIOPEN: 0,0' '>AT+QISEND' 'SEND OK' \
 	'+QIURC: "recv",0' '>AT+QIRD=0,' '+QIRD: 23' 'capture me: 0123456789' \

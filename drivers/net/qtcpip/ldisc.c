@@ -71,6 +71,19 @@ static void qtcpip_tx_work(struct work_struct *work)
 		qt_engine_kick(qd);
 }
 
+/* When the bytes written so far will have left at the line's rate: the
+ * module counts its guard time from there, whatever buffers sit between.
+ */
+unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd)
+{
+	unsigned long end;
+
+	spin_lock_bh(&qd->txlock);
+	end = qd->wire_end;
+	spin_unlock_bh(&qd->txlock);
+	return end;
+}
+
 /* Bytes still on their way to the module: in our queue or in the tty
  * driver's (the UART sends them at the line's rate).
  */
@@ -105,6 +118,11 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 		}
 	}
 	if (!err) {
+		unsigned int baud = qd->tty ? tty_get_baud_rate(qd->tty) : 0;
+
+		/* 8N1: ten bits a byte. */
+		qd->wire_end = max(qd->wire_end, jiffies) +
+			       DIV_ROUND_UP(len * 10 * HZ, baud ?: 115200);
 		qtcpip_tap(qd, '>', buf, len);
 		memcpy(qd->txbuf + qd->txhead + qd->txlen, buf, len);
 		qd->txlen += len;

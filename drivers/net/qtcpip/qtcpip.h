@@ -111,6 +111,7 @@ struct qtcpip_dev {
 	u8 *txbuf;
 	size_t txhead;			/* first byte not yet written */
 	size_t txlen;			/* bytes queued from txhead */
+	unsigned long wire_end;		/* jiffies: written bytes all sent */
 	struct work_struct tx_work;
 
 	/* AT engine; lock protects everything below and the engine state of
@@ -170,6 +171,7 @@ int qtcpip_ldisc_register(void);
 void qtcpip_ldisc_unregister(void);
 int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
 bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
+unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd);
 
 /* netdev.c */
 struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd);

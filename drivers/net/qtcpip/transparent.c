@@ -185,6 +185,8 @@ void qt_tp_leave_work(struct work_struct *work)
 			schedule_delayed_work(&qd->tp_leave_work, HZ / 20);
 			goto out;
 		}
+		if (time_after(qtcpip_dev_wire_end(qd), qd->tp_last_tx))
+			qd->tp_last_tx = qtcpip_dev_wire_end(qd);
 		if (time_before(jiffies, qd->tp_last_tx + guard)) {
 			schedule_delayed_work(&qd->tp_leave_work,
 					      qd->tp_last_tx + guard - jiffies + 1);
@@ -202,6 +204,8 @@ void qt_tp_leave_work(struct work_struct *work)
 	 */
 	qd->tp_plus_sent = false;
 	qd->tp_last_tx = jiffies;
+	netdev_warn(qd->netdev, "no OK to +++ (try %d): taken as data?\n",
+		    qd->tp_plus_tries);
 	if (qd->tp_plus_tries < QT_PLUS_TRIES) {
 		schedule_delayed_work(&qd->tp_leave_work, guard);
 		goto out;
