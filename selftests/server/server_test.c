@@ -290,6 +290,41 @@ QT_TEST_F(uc20, transparent_echo_and_leave, 240)
 	free(rx);
 }
 
+/* Bulk download in transparent mode: the line's rate is the bound, with
+ * no AT framing at all. A figure, printed; the test checks the bytes.
+ */
+QT_TEST_F(uc20, transparent_bulk_download, 120)
+{
+	int src = qt_srv("TCP_SOURCE"), fd, mode = QTCPIP_MODE_TRANSPARENT;
+	size_t n = 48 * 1024, got = 0;
+	unsigned char *rx = malloc(n), *want = malloc(n);
+	uint32_t seed = 1;
+	long long t0 = 0, t1;
+	ssize_t r;
+
+	ASSERT_LT(0, src);
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_connect_port(fd, src));
+	while (got < n) {
+		ASSERT_EQ(POLLIN, qt_poll1(fd, POLLIN, 10000) & POLLIN);
+		r = recv(fd, rx + got, n - got, 0);
+		ASSERT_LT(0, r);
+		if (!got)
+			t0 = qt_now_ms();	/* from the first byte */
+		got += r;
+	}
+	t1 = qt_now_ms();
+	qt_source_gen(want, n, &seed);
+	EXPECT_EQ(-1, qt_diff(want, rx, n)) TH_LOG("the source's bytes differ");
+	TH_LOG("transparent download: %zu bytes in %lld ms = %.0f B/s, %.3f of the 115200 baud line (11520 B/s)",
+	       n, t1 - t0, (double)n * 1000 / (t1 - t0),
+	       (double)n * 1000 / (t1 - t0) / 11520);
+	close(fd);
+	free(rx);
+	free(want);
+}
+
 QT_TEST_F(uc20, transparent_no_carrier_reads_eof, 120)
 {
 	int echo = qt_srv("TCP_ECHO"), fd, id, mode = QTCPIP_MODE_TRANSPARENT;
