@@ -149,6 +149,8 @@ struct qtcpip_dev {
 	struct qt_sock *tp_sock;	/* ref held */
 	u8 tp_hold[16];			/* tail that may start NO CARRIER/OK */
 	size_t tp_hold_len;
+	u8 tp_replay[256];		/* command-mode bytes after OK/NO CARRIER */
+	size_t tp_replay_len;
 	unsigned long tp_last_tx;
 	int tp_plus_tries;
 	struct delayed_work tp_leave_work;

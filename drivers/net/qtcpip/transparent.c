@@ -38,11 +38,15 @@ static size_t qt_tail_match(const u8 *p, size_t n, const char *term)
 	return 0;
 }
 
-static bool qt_ends_with(const u8 *p, size_t n, const char *term)
+/* Where the last @term in @p (@n) starts, or -1. */
+static long qt_find_last(const u8 *p, size_t n, const char *term)
 {
-	size_t tl = strlen(term);
+	size_t tl = strlen(term), i;
 
-	return n >= tl && !memcmp(p + n - tl, term, tl);
+	for (i = n; i >= tl; i--)
+		if (!memcmp(p + i - tl, term, tl))
+			return i - tl;
+	return -1;
 }
 
 static void qt_tp_deliver(struct qtcpip_dev *qd, const u8 *p, size_t n)
@@ -100,7 +104,9 @@ static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
 void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 {
 	u8 *buf;
-	size_t n = qd->tp_hold_len + len, keep;
+	size_t n = qd->tp_hold_len + len, keep, tl, rest;
+	long end;
+	bool lost;
 
 	buf = kmalloc(n, GFP_ATOMIC);
 	if (!buf) {
@@ -113,12 +119,24 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 	memcpy(buf + qd->tp_hold_len, data, len);
 	qd->tp_hold_len = 0;
 
-	if (qt_ends_with(buf, n, qt_no_carrier)) {
-		qt_tp_deliver(qd, buf, n - strlen(qt_no_carrier));
-		qt_tp_end(qd, true);
-	} else if (qd->tp_plus_sent && qt_ends_with(buf, n, qt_ok)) {
-		qt_tp_deliver(qd, buf, n - strlen(qt_ok));
-		qt_tp_end(qd, false);
+	/* What follows the module's answer is command-mode output already
+	 * (a "recv" URC for data it now buffers): the parser gets it back.
+	 */
+	end = qt_find_last(buf, n, qt_no_carrier);
+	tl = strlen(qt_no_carrier);
+	lost = end >= 0;
+	if (!lost && qd->tp_plus_sent) {
+		end = qt_find_last(buf, n, qt_ok);
+		tl = strlen(qt_ok);
+	}
+	if (end >= 0) {
+		qt_tp_deliver(qd, buf, end);
+		qt_tp_end(qd, lost);
+		rest = n - end - tl;
+		if (rest > sizeof(qd->tp_replay))
+			rest = sizeof(qd->tp_replay);
+		memcpy(qd->tp_replay, buf + end + tl, rest);
+		qd->tp_replay_len = rest;
 	} else {
 		keep = qt_tail_match(buf, n, qt_no_carrier);
 		if (qd->tp_plus_sent)
