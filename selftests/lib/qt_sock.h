@@ -821,6 +821,17 @@ static inline int qt_emu_wait_no_conns(int ctl, int timeout_ms, char *last,
 	return -1;
 }
 
+/*
+ * A test source built with -DQT_ONLY_SLOT=<n> (sock/<name><n>_test, see
+ * the Makefile) has the fixture variants of slot <n> only, so that each
+ * program stays within the guest's per-program time limit.
+ */
+#ifdef QT_ONLY_SLOT
+#define QT_SLOT_ON(n)	((n) == QT_ONLY_SLOT)
+#else
+#define QT_SLOT_ON(n)	1
+#endif
+
 #ifdef __KSELFTEST_HARNESS_H
 /*
  * TEST_F_TIMEOUT whose body does not run when the fixture's setup skipped

@@ -30,8 +30,12 @@ FIXTURE_VARIANT(bulk) {
 	int slot;
 };
 
+#if QT_SLOT_ON(0)
 FIXTURE_VARIANT_ADD(bulk, slot0) { .slot = 0 };
+#endif
+#if QT_SLOT_ON(1)
 FIXTURE_VARIANT_ADD(bulk, slot1) { .slot = 1 };
+#endif
 
 FIXTURE_SETUP(bulk)
 {

@@ -33,8 +33,12 @@ FIXTURE_VARIANT(limits) {
 	int slot;
 };
 
+#if QT_SLOT_ON(0)
 FIXTURE_VARIANT_ADD(limits, slot0) { .slot = 0 };
+#endif
+#if QT_SLOT_ON(1)
 FIXTURE_VARIANT_ADD(limits, slot1) { .slot = 1 };
+#endif
 
 FIXTURE_SETUP(limits)
 {

@@ -38,10 +38,14 @@ FIXTURE_VARIANT(poll) {
 	int mode;
 };
 
+#if QT_SLOT_ON(0)
 FIXTURE_VARIANT_ADD(poll, slot0_buffer) { .slot = 0, .mode = QTCPIP_MODE_BUFFER };
 FIXTURE_VARIANT_ADD(poll, slot0_push) { .slot = 0, .mode = QTCPIP_MODE_PUSH };
+#endif
+#if QT_SLOT_ON(1)
 FIXTURE_VARIANT_ADD(poll, slot1_buffer) { .slot = 1, .mode = QTCPIP_MODE_BUFFER };
 FIXTURE_VARIANT_ADD(poll, slot1_push) { .slot = 1, .mode = QTCPIP_MODE_PUSH };
+#endif
 
 FIXTURE_SETUP(poll)
 {
@@ -410,6 +414,67 @@ QT_TEST_F(poll, sa_restart_recv, 60)
 	close(fd);
 }
 
+/* A call with a timeout is not restarted: EINTR even under SA_RESTART. */
+QT_TEST_F(poll, sa_restart_timeo_eintr, 60)
+{
+	char buf[8];
+	long long t0, dt;
+	int fd;
+
+	fd = echo_open(self, variant);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_set_timeo(fd, SO_RCVTIMEO, 5000));
+	alarm_in(300, true);
+	t0 = qt_now_ms();
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), 0));
+	dt = qt_now_ms() - t0;
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(1, sig_count);
+	EXPECT_GT(3000, dt);
+	close(fd);
+}
+
+struct unstall {
+	int ctl;
+	int ret;
+};
+
+/* waits for the signal, then lets the module take data again */
+static void *unstall_after_signal(void *arg)
+{
+	struct unstall *u = arg;
+
+	while (sem_wait(&sig_sem) && errno == EINTR)
+		;
+	u->ret = qt_emu(u->ctl, "set send_delay_ms 0");
+	return NULL;
+}
+
+/* send() blocked on a full buffer, signal under SA_RESTART: it goes on and
+ * completes once the module takes data again.
+ */
+QT_TEST_F(poll, sa_restart_send, 90)
+{
+	static unsigned char junk[4096];
+	struct unstall u = { .ctl = self->m.ctl, .ret = -1 };
+	pthread_t th;
+	long queued;
+	int fd;
+
+	fd = echo_open(self, variant);
+	ASSERT_LE(0, fd);
+	queued = fill_stalled(_metadata, self, fd, 3000);
+	alarm_in(300, true);
+	ASSERT_EQ(0, pthread_create(&th, NULL, unstall_after_signal, &u));
+	EXPECT_EQ((ssize_t)sizeof(junk), send(fd, junk, sizeof(junk), MSG_NOSIGNAL))
+		TH_LOG("send: %s", strerror(errno));
+	EXPECT_EQ(1, sig_count);
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, u.ret);
+	EXPECT_EQ(0, drain_echo(fd, queued + sizeof(junk), 60000));
+	close(fd);
+}
+
 QT_TEST_F(poll, eintr_send, 90)
 {
 	static unsigned char junk[4096];
@@ -515,6 +580,8 @@ QT_TEST_F(poll, sigkill_blocked, 60)
 		t0 = qt_now_ms();
 		do {
 			state = proc_state(pid);
+			if (state != 'S' && state != 'D')
+				usleep(1000);
 		} while (state != 'S' && state != 'D' && qt_now_ms() - t0 < 3000);
 		t0 = qt_now_ms();
 		ASSERT_EQ(0, kill(pid, SIGKILL));

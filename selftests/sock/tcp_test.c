@@ -34,10 +34,14 @@ FIXTURE_VARIANT(tcp) {
 	int mode;
 };
 
+#if QT_SLOT_ON(0)
 FIXTURE_VARIANT_ADD(tcp, slot0_buffer) { .slot = 0, .mode = QTCPIP_MODE_BUFFER };
 FIXTURE_VARIANT_ADD(tcp, slot0_push) { .slot = 0, .mode = QTCPIP_MODE_PUSH };
+#endif
+#if QT_SLOT_ON(1)
 FIXTURE_VARIANT_ADD(tcp, slot1_buffer) { .slot = 1, .mode = QTCPIP_MODE_BUFFER };
 FIXTURE_VARIANT_ADD(tcp, slot1_push) { .slot = 1, .mode = QTCPIP_MODE_PUSH };
+#endif
 
 FIXTURE_SETUP(tcp)
 {

@@ -27,10 +27,14 @@ FIXTURE_VARIANT(udp) {
 	int mode;
 };
 
+#if QT_SLOT_ON(0)
 FIXTURE_VARIANT_ADD(udp, slot0_buffer) { .slot = 0, .mode = QTCPIP_MODE_BUFFER };
 FIXTURE_VARIANT_ADD(udp, slot0_push) { .slot = 0, .mode = QTCPIP_MODE_PUSH };
+#endif
+#if QT_SLOT_ON(1)
 FIXTURE_VARIANT_ADD(udp, slot1_buffer) { .slot = 1, .mode = QTCPIP_MODE_BUFFER };
 FIXTURE_VARIANT_ADD(udp, slot1_push) { .slot = 1, .mode = QTCPIP_MODE_PUSH };
+#endif
 
 FIXTURE_SETUP(udp)
 {
