@@ -76,11 +76,6 @@ expect_usage "dns resolve without a name" "a host name is required" \
 	"$QT" dns resolve dev "$UC20"
 expect_usage "dns resolve with two names" "one name at a time" \
 	"$QT" dns resolve dev "$UC20" a b
-emu 0 cmdfail QIDNSGIP 564 > /dev/null
-expect_err "BC66: AT+QIDNSGIP answering ERROR 564 (DNS busy)" \
-	"^qtcpip: dns resolve: Device or resource busy \(module: DNS busy\)$" \
-	"$QT" dns resolve dev "$BC66" localhost
-
 # One lookup at a time per module: a second one meanwhile is refused.
 emu 1 set rtt_ms 2000 > /dev/null
 "$QT" dns resolve dev "$UC20" localhost > /dev/null 2>&1 &
@@ -96,6 +91,14 @@ check "Ctrl-C during a slow lookup: exit 130" test "$rc" = 130
 check "  the next lookup works once the module answered" \
 	wait_for 10 qt_ok dns resolve dev "$UC20" localhost
 emu 1 set rtt_ms 0 > /dev/null
+
+# The module refuses the command itself: nothing is pending afterwards.
+emu 0 cmdfail QIDNSGIP 564 > /dev/null
+expect_err "BC66: AT+QIDNSGIP answering ERROR 564 (DNS busy)" \
+	"^qtcpip: dns resolve: Device or resource busy \(module: DNS busy\)$" \
+	"$QT" dns resolve dev "$BC66" localhost
+expect "  the next lookup works at once (no result was pending)" 0 "^localhost: " \
+	"$QT" dns resolve dev "$BC66" localhost
 
 ctl_teardown
 ctl_done

@@ -428,11 +428,11 @@ static void build(struct msg *m, enum kind k)
 		put_u32(m, QTCPIP_A_MAX + 100, 0);
 		break;
 	case K_UNPRIV: {
+		/* lookups and pings are open to everyone, like ping(8) */
 		static const uint8_t cmds[] = {
 			QTCPIP_CMD_CTX_SET, QTCPIP_CMD_CTX_UP,
 			QTCPIP_CMD_CTX_DOWN, QTCPIP_CMD_DNS_SET,
-			QTCPIP_CMD_RESOLVE, QTCPIP_CMD_PING, QTCPIP_CMD_NTP,
-			QTCPIP_CMD_CFG_SET,
+			QTCPIP_CMD_NTP, QTCPIP_CMD_CFG_SET,
 		};
 
 		cmd = cmds[rnd_below(ARRAY_SIZE(cmds))];

@@ -45,10 +45,6 @@ expect_err "UC20: inactive context" \
 expect_err "BC66: context 4 out of its range" \
 	"^qtcpip: ntp: Invalid argument \(context out of range for this module\)$" \
 	"$QT" ntp dev "$BC66" id 4 "$sntp"
-emu 1 cmdfail QNTP 558 > /dev/null
-expect_err "UC20: AT+QNTP answering ERROR 558" \
-	"^qtcpip: ntp: Invalid argument \(module: Invalid parameters\)$" \
-	"$QT" ntp dev "$UC20" "$sntp"
 expect_err "a server name with a quote" \
 	"^qtcpip: ntp: Invalid argument \(only printable ASCII" \
 	"$QT" ntp dev "$UC20" 'a"b:123'
@@ -67,6 +63,14 @@ check "Ctrl-C while waiting: exit 130" test "$rc" = 130
 emu 1 set rtt_ms 0 > /dev/null
 check "  the next one works once the module answered" \
 	wait_for 10 qt_ok ntp dev "$UC20" "$sntp"
+
+# The module refuses the command itself: nothing is pending afterwards.
+emu 1 cmdfail QNTP 558 > /dev/null
+expect_err "UC20: AT+QNTP answering ERROR 558" \
+	"^qtcpip: ntp: Invalid argument \(module: Invalid parameters\)$" \
+	"$QT" ntp dev "$UC20" "$sntp"
+expect "  the next request works at once (no result was pending)" 0 "^$UC20: " \
+	"$QT" ntp dev "$UC20" "$sntp"
 
 expect_usage "port 0" "bad server '127\.0\.0\.1:0'" "$QT" ntp dev "$UC20" 127.0.0.1:0
 expect_usage "port 70000" "bad server" "$QT" ntp dev "$UC20" 127.0.0.1:70000

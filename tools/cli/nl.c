@@ -39,7 +39,8 @@ struct qt_nl {
 	uint16_t family;
 	uint32_t version;
 	uint32_t events_grp;	/* 0 if the kernel has no such group */
-	char *buf;
+	char *buf;		/* the request being built */
+	char *rbuf;		/* replies: never the request's buffer */
 };
 
 /* Attribute types, to validate what the kernel sends before using it. */
@@ -256,8 +257,9 @@ struct qt_nl *qt_nl_open(void)
 	if (!nl)
 		return NULL;
 	nl->buf = malloc(QT_NL_BUFSIZE);
+	nl->rbuf = malloc(QT_NL_BUFSIZE);
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl->buf || !nl->sock) {
+	if (!nl->buf || !nl->rbuf || !nl->sock) {
 		fprintf(stderr, "%s: netlink socket: %s\n", prog,
 			strerror(errno));
 		goto fail;
@@ -299,6 +301,7 @@ void qt_nl_close(struct qt_nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	free(nl->buf);
+	free(nl->rbuf);
 	free(nl);
 }
 
@@ -399,11 +402,28 @@ static int handle_msg(struct qt_nl *nl, const struct nlmsghdr *nlh,
 	return cb ? cb(nlh, g->cmd, &a, data) : 0;
 }
 
+/* QTCPIP_DEBUG=1: every message received, for bug reports. */
+static void debug_msg(const struct nlmsghdr *nlh, uint32_t seq)
+{
+	const uint8_t *p = mnl_nlmsg_get_payload(nlh);
+
+	fprintf(stderr, "%s: debug: type %u flags %#x seq %u (want %u) len %u",
+		prog, nlh->nlmsg_type, nlh->nlmsg_flags, nlh->nlmsg_seq, seq,
+		nlh->nlmsg_len);
+	if (nlh->nlmsg_type == NLMSG_ERROR &&
+	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+		fprintf(stderr, " error %d", *(const int *)p);
+	else if (nlh->nlmsg_len >= NLMSG_LENGTH(GENL_HDRLEN))
+		fprintf(stderr, " cmd %u", p[0]);
+	fputc('\n', stderr);
+}
+
 int qt_nl_talk(struct qt_nl *nl, struct nlmsghdr *req, qt_msg_cb cb,
 	       void *data, struct qt_err *err)
 {
 	uint32_t seq = req->nlmsg_seq;
-	bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	bool ack = req->nlmsg_flags & NLM_F_ACK;
 
 	memset(err, 0, sizeof(*err));
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
@@ -420,7 +440,7 @@ int qt_nl_talk(struct qt_nl *nl, struct nlmsghdr *req, qt_msg_cb cb,
 
 		if (qt_interrupted)
 			return -EINTR;
-		n = mnl_socket_recvfrom(nl->sock, nl->buf, QT_NL_BUFSIZE);
+		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, QT_NL_BUFSIZE);
 		if (n < 0) {
 			if (errno == EINTR) {
 				if (qt_interrupted)
@@ -437,10 +457,12 @@ int qt_nl_talk(struct qt_nl *nl, struct nlmsghdr *req, qt_msg_cb cb,
 			return -EIO;
 		}
 		len = n;
-		for (nlh = (const struct nlmsghdr *)nl->buf;
+		for (nlh = (const struct nlmsghdr *)nl->rbuf;
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			int ret;
 
+			if (getenv("QTCPIP_DEBUG"))
+				debug_msg(nlh, seq);
 			/* stray replies of an earlier, interrupted request */
 			if (nlh->nlmsg_seq != seq ||
 			    (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
@@ -458,8 +480,7 @@ int qt_nl_talk(struct qt_nl *nl, struct nlmsghdr *req, qt_msg_cb cb,
 			if (ret)
 				return ret < 0 ? ret : 0;
 			/* a doit without NLM_F_ACK ends with its reply */
-			if (!dump && !(req->nlmsg_flags & NLM_F_ACK) &&
-			    !(nlh->nlmsg_flags & NLM_F_MULTI))
+			if (!dump && !ack && !(nlh->nlmsg_flags & NLM_F_MULTI))
 				return 0;
 		}
 	}
@@ -492,7 +513,7 @@ int qt_nl_listen(struct qt_nl *nl, qt_msg_cb cb, void *data)
 
 		if (qt_interrupted)
 			return -EINTR;
-		n = mnl_socket_recvfrom(nl->sock, nl->buf, QT_NL_BUFSIZE);
+		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, QT_NL_BUFSIZE);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -507,7 +528,7 @@ int qt_nl_listen(struct qt_nl *nl, qt_msg_cb cb, void *data)
 			return -EIO;
 		}
 		len = n;
-		for (nlh = (const struct nlmsghdr *)nl->buf;
+		for (nlh = (const struct nlmsghdr *)nl->rbuf;
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			int ret;
 

@@ -126,7 +126,7 @@ int do_ntp(int argc, char **argv)
 	};
 	struct target t = { .id = 1 };
 	struct ntp_out o = { 0 };
-	char *spec = NULL;
+	char *spec = NULL, copy[300];
 	struct nlmsghdr *nlh;
 	struct qt_err err;
 	struct qt_nl *nl;
@@ -154,7 +154,9 @@ int do_ntp(int argc, char **argv)
 		return usage_error(&cl, "'dev' is required");
 	if (!spec)
 		return usage_error(&cl, "a server is required");
-	if (split_server(spec, &o.server, &port))
+	/* split in a copy: the message quotes what the user wrote */
+	snprintf(copy, sizeof(copy), "%s", spec);
+	if (strlen(spec) >= sizeof(copy) || split_server(copy, &o.server, &port))
 		return usage_error(&cl, "bad server '%s' (SERVER[:PORT], PORT 1-65535)",
 				   spec);
 	o.ifname = t.ifname;
