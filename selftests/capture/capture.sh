@@ -36,7 +36,11 @@ tx0=$(stat_of tx_bytes)
 
 tcpdump -i qtcpip0 -U -Z root -s 0 -w "$cap" 2> /tmp/tcpdump.err &
 tdp=$!
-sleep 2
+# It prints "listening on" once its packet socket is up.
+for i in $(seq 200); do
+	grep -q 'listening on' /tmp/tcpdump.err 2>/dev/null && break
+	sleep 0.1
+done
 msg="capture me: 0123456789"
 got=$(echo "$msg" | timeout 60 "$nc" -w 2 -I qtcpip0 127.0.0.1 "$QTCPIP_SRV_TCP_ECHO")
 sleep 1
