@@ -21,6 +21,7 @@ done
 
 arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
 out=$(arg qtcpip.out)
+top=$(arg qtcpip.top)
 ginit=$(arg qtcpip.init)
 
 opts=trans=virtio,version=9p2000.L,msize=262144
@@ -28,7 +29,10 @@ mount -t 9p -o "$opts,ro" hostroot /newroot || fail "cannot mount host root"
 for d in tmp run var/tmp; do
 	mount -t tmpfs -o mode=1777 tmpfs "/newroot/$d"
 done
-# After the tmpfs mounts, which could hide it (a run directory in /tmp).
+# The tree and the run directory after the tmpfs mounts, which could hide
+# them (a clone in /tmp).
+mkdir -p "/newroot$top" 2>/dev/null
+mount -t 9p -o "$opts,ro" top "/newroot$top" || fail "cannot mount $top"
 mkdir -p "/newroot$out" 2>/dev/null
 mount -t 9p -o "$opts" out "/newroot$out" || fail "cannot mount $out"
 mount --move /dev /newroot/dev
