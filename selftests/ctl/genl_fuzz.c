@@ -188,6 +188,7 @@ enum kind {
 	K_TRAILING,		/* bytes after the last attribute */
 	K_SOUP,			/* random attributes, one surely bad */
 	K_UNPRIV,		/* a valid change, but from nobody */
+	K_BAD_DUMP,		/* a dump with a bad attribute */
 	K_MAX
 };
 
@@ -200,6 +201,7 @@ static const char *const kind_names[K_MAX] = {
 	"unknown setting or wrong value count", "context beyond the model's",
 	"NLM_F_DUMP on a doit command", "trailing bytes",
 	"random attribute soup", "changes as an unprivileged user",
+	"dump with a bad attribute",
 };
 
 static const char *long_string(size_t n)
@@ -442,6 +444,23 @@ static void build(struct msg *m, enum kind k)
 			put_u32(m, QTCPIP_A_CFG_VALUE, 0);
 		break;
 	}
+	case K_BAD_DUMP:
+		cmd = (rnd() & 1) ? QTCPIP_CMD_DEV_GET : QTCPIP_CMD_SOCK_GET;
+		msg_init(m, family_id, cmd, NLM_F_DUMP);
+		if (rnd() & 1)
+			put_u32(m, QTCPIP_A_IFINDEX, some_dev());
+		switch (rnd_below(3)) {
+		case 0:
+			put_u16(m, QTCPIP_A_IFINDEX, 1);	/* wrong size */
+			break;
+		case 1:
+			put_u32(m, QTCPIP_A_SOCK, 0);		/* not in policy */
+			break;
+		default:
+			put(m, QTCPIP_A_IFNAME, "qtcpip0", 7);	/* no NUL */
+			break;
+		}
+		break;
 	default:
 		break;
 	}
@@ -579,6 +598,92 @@ static void dump_msg(const struct msg *m)
 	printf("%s\n", m->len > 96 ? " ..." : "");
 }
 
+/* A valid request that only reads, for the parallel phase. */
+static void build_valid(struct msg *m)
+{
+	uint32_t other = 0;
+	int i;
+
+	for (i = 0; i < ndevs; i++)
+		if (devs[i] != bc66_index)
+			other = devs[i];
+	switch (rnd_below(7)) {
+	case 0:
+		msg_init(m, family_id, QTCPIP_CMD_DEV_GET, NLM_F_DUMP);
+		break;
+	case 1:
+		msg_init(m, family_id, QTCPIP_CMD_SOCK_GET, NLM_F_DUMP);
+		break;
+	case 2:
+		msg_init(m, family_id, QTCPIP_CMD_DEV_GET, NLM_F_ACK);
+		put_u32(m, QTCPIP_A_IFINDEX, some_dev());
+		break;
+	case 3:
+		msg_init(m, family_id, QTCPIP_CMD_CTX_GET, NLM_F_ACK);
+		put_u32(m, QTCPIP_A_IFINDEX, some_dev());
+		break;
+	case 4:
+		msg_init(m, family_id, QTCPIP_CMD_ERR_GET, NLM_F_ACK);
+		put_u32(m, QTCPIP_A_IFINDEX, some_dev());
+		break;
+	case 5:
+		msg_init(m, family_id, QTCPIP_CMD_CFG_GET, NLM_F_ACK);
+		put_u32(m, QTCPIP_A_IFINDEX, bc66_index);
+		put_str(m, QTCPIP_A_CFG_NAME, "viewmode");
+		break;
+	default:
+		msg_init(m, family_id, QTCPIP_CMD_DNS_GET, NLM_F_ACK);
+		put_u32(m, QTCPIP_A_IFINDEX, other ? other : some_dev());
+		put_u8(m, QTCPIP_A_CTX_ID, 1);
+		break;
+	}
+	m->nlh.nlmsg_len = m->len;
+}
+
+/*
+ * Processes sending valid read requests at once (the family has
+ * parallel_ops): each must be answered. Returns how many were not.
+ */
+static int parallel_reads(int procs, int each)
+{
+	int p, bad = 0, status;
+
+	for (p = 0; p < procs; p++) {
+		if (fork() == 0) {
+			char extack[256];
+			struct msg m;
+			int i, n = 0;
+
+			rng_state += 7919 * (p + 1);
+			close(sock_fd);
+			sock_fd = nl_open();
+			for (i = 0; i < each; i++) {
+				int ret;
+
+				build_valid(&m);
+				ret = exchange(&m, extack, sizeof(extack));
+				if (ret < 0 || ret == 2) {
+					if (n++ < 3) {
+						printf("# parallel: request %d: %s (%s)\n",
+						       i, ret == 2 ? "no answer" :
+						       strerror(-ret), extack);
+						dump_msg(&m);
+					}
+				}
+			}
+			fflush(stdout);
+			_exit(n > 250 ? 250 : n);
+		}
+	}
+	for (p = 0; p < procs; p++) {
+		if (wait(&status) < 0 || !WIFEXITED(status))
+			bad++;
+		else
+			bad += WEXITSTATUS(status);
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	int count = 600, opt, k, i, failed = 0, tap = 0;
@@ -667,6 +772,18 @@ int main(int argc, char **argv)
 			       strerror(errnos[k][0]), errnos[k][1] ? ", " : "",
 			       errnos[k][1] ? strerror(errnos[k][1]) : "");
 		}
+	}
+
+	fflush(stdout);
+	tap++;
+	k = parallel_reads(4, 40);
+	if (k) {
+		failed = 1;
+		printf("not ok %d 4 processes x 40 valid reads at once: %d not answered\n",
+		       tap, k);
+	} else {
+		printf("ok %d 4 processes x 40 valid reads at once: all answered\n",
+		       tap);
 	}
 
 	/* The family still works: a valid dump lists the devices. */

@@ -27,7 +27,7 @@ kill -INT $mon
 wait $mon
 expect "nobody: dns resolve" 0 "^localhost: 127\.0\.0\.1 ttl" \
 	$NOBODY "$QT" dns resolve dev "$UC20" localhost
-expect "nobody: ping" 0 "1 requests sent, 1 received" \
+expect "nobody: ping" 0 "1 request sent, 1 received" \
 	$NOBODY "$QT" ping dev "$BC66" -c 1 127.0.0.1
 
 # ---- changing ----

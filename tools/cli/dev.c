@@ -58,6 +58,10 @@ const char *qt_sock_state_name(unsigned int state)
 		[QTCPIP_SOCK_OPENING] = "opening",
 		[QTCPIP_SOCK_CONNECTED] = "connected",
 		[QTCPIP_SOCK_CLOSED] = "closed",
+		/* the kernel's listening sockets (UC20 TCP LISTENER, UDP
+		 * SERVICE); the uapi enum has no name for it yet
+		 */
+		[QTCPIP_SOCK_CLOSED + 1] = "listening",
 	};
 	return NAME_OF(t, state);
 }

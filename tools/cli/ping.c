@@ -102,7 +102,8 @@ static void print_summary(struct ping_state *p, bool interrupted)
 	}
 	out_arr_close();
 	out_text("\n--- %s ping statistics ---\n", p->host);
-	out_uint("sent", "%llu requests sent, ", sent);
+	out_uint("sent", "%llu ", sent);
+	out_text("request%s sent, ", sent == 1 ? "" : "s");
 	out_uint("received", "%llu received, ", rcvd);
 	out_uint("lost", NULL, lost);
 	out_text("%u%% loss\n", sent ? (sent - rcvd) * 100 / sent : 0);
@@ -182,7 +183,7 @@ int do_ping(int argc, char **argv)
 	out_str("host", NULL, p.host);
 	out_text("PING %s via %s ctx %u", p.host, t.ifname, t.id);
 	if (count)
-		out_text(", %u requests", count);
+		out_text(", %u request%s", count, count > 1 ? "s" : "");
 	if (timeout)
 		out_text(", timeout %u s", timeout);
 	out_text("\n");

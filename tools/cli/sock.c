@@ -51,6 +51,7 @@ static void print_sock(struct sock_show *s, uint32_t ifindex,
 	const char *ifname = d ? d->ifname : qt_ifname(ifindex, name);
 	const char *model = d ? d->model : "";
 	int32_t conn = qt_s32(k, QTCPIP_A_SOCK_CONN_ID);
+	const char *peer;
 
 	if (s->ifindex && ifindex != s->ifindex)
 		return;
@@ -72,7 +73,13 @@ static void print_sock(struct sock_show *s, uint32_t ifindex,
 		qt_mode_name(qt_u8(k, QTCPIP_A_SOCK_ACCESS_MODE)));
 	out_uint("rx_queued", " %-6llu", qt_u32(k, QTCPIP_A_SOCK_RX_QUEUED));
 	out_uint("tx_queued", " %-6llu", qt_u32(k, QTCPIP_A_SOCK_TX_QUEUED));
-	out_str("peer", " %-21s", qt_str(k, QTCPIP_A_SOCK_PEER) ?: "-");
+	peer = qt_str(k, QTCPIP_A_SOCK_PEER);
+	if (peer && *peer) {
+		out_str("peer", " %-21s", peer);
+	} else {
+		out_null("peer");
+		out_text(" %-21s", "-");
+	}
 	if (qt_has(k, QTCPIP_A_SOCK_MOD_STATE)) {
 		unsigned int st = qt_u8(k, QTCPIP_A_SOCK_MOD_STATE);
 
