@@ -24,6 +24,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,12 @@
 #ifndef N_TTY
 #define N_TTY 0
 #endif
+
+/* A socket that failed makes send() raise SIGPIPE: report EPIPE instead. */
+static void __attribute__((constructor)) qt_ignore_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+}
 
 /* ---- the modules in the rig ---- */
 

@@ -276,7 +276,8 @@ static int stall_download(struct __test_metadata *_metadata,
 			  const FIXTURE_VARIANT(faults) *variant, int *id)
 {
 	int fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
-	long long full;
+	long long full, t0, last;
+	int same;
 
 	if (fd < 0)
 		return fd;
@@ -286,13 +287,27 @@ static int stall_download(struct __test_metadata *_metadata,
 		return -1;
 	}
 	*id = qt_conn_id(fd);
-	/* the module's buffer is full once the driver stopped reading */
+	/* the module's buffer is full... */
 	full = qt_emu_wait_conn(self->m.ctl, *id, "buffered", 16384, 30000);
 	EXPECT_LE(16384, full)
 		TH_LOG("module buffer never filled: buffered=%lld rx_read=%lld, RX_LOST %lld",
 		       qt_emu_conn(self->m.ctl, *id, "buffered"),
 		       qt_emu_conn(self->m.ctl, *id, "rx_read"),
 		       qt_rx_lost(fd));
+	/* ...and the driver stopped reading (the socket is full): what it
+	 * took from the module stays the same for a second
+	 */
+	t0 = qt_now_ms();
+	last = -1;
+	same = 0;
+	while (same < 4 && qt_now_ms() - t0 < 30000) {
+		long long r = qt_emu_conn(self->m.ctl, *id, "rx_read");
+
+		same = r == last ? same + 1 : 0;
+		last = r;
+		usleep(250000);
+	}
+	EXPECT_EQ(4, same) TH_LOG("the driver kept reading: rx_read %lld", last);
 	return fd;
 }
 
@@ -350,12 +365,15 @@ QT_TEST_F(faults, remote_close_unread, 120)
 	uint32_t st = 1;
 	int fd, id, r;
 
+	/* what the module gets from the host (its only connection) before
+	 * the peer's close: all of it must come out
+	 */
+	total = qt_emu_counter(self->m.ctl, "sock_rx");
 	fd = stall_download(_metadata, self, variant, &id);
 	ASSERT_LE(0, fd);
-	/* what the module got from the host: all of it must come out */
-	total = qt_emu_conn(self->m.ctl, id, "rx_total");
-	ASSERT_LT(0, total);
 	ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d keepdata", id));
+	total = qt_emu_counter(self->m.ctl, "sock_rx") - total;
+	ASSERT_LT(0, total);
 	ASSERT_EQ(0, qt_emu(self->m.ctl, "baud 0"));
 	f.fd = fd;
 	r = qt_flows_run(&f, 1, 60000, NULL, NULL, 0);
@@ -414,7 +432,7 @@ static void sockets_fail(struct __test_metadata *_metadata,
 			 const char *fault, int err, int timeout_ms)
 {
 	struct reader rd;
-	int idle, blocked, udp, busy, fd, i;
+	int idle, blocked, udp, busy, busy2, fd, i;
 	static unsigned char junk[20000];
 	char c;
 
@@ -426,9 +444,15 @@ static void sockets_fail(struct __test_metadata *_metadata,
 	ASSERT_LE(0, udp);
 	busy = open_mode(self, variant, SOCK_STREAM, self->sink);
 	ASSERT_LE(0, busy);
+	busy2 = open_mode(self, variant, SOCK_STREAM, self->sink);
+	ASSERT_LE(0, busy2);
 	reader_start(&rd, blocked);
-	/* a transfer in progress when the fault hits */
-	ASSERT_LT(0, send(busy, junk, sizeof(junk), MSG_DONTWAIT));
+	/* transfers in progress when the fault hits (seconds of line time
+	 * each): commands for the module from three sockets
+	 */
+	ASSERT_LT(0, send(busy, junk, sizeof(junk), MSG_DONTWAIT | MSG_NOSIGNAL));
+	ASSERT_LT(0, send(busy2, junk, sizeof(junk), MSG_DONTWAIT | MSG_NOSIGNAL));
+	ASSERT_EQ(100, send(udp, junk, 100, MSG_DONTWAIT | MSG_NOSIGNAL));
 
 	ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", fault));
 
@@ -439,6 +463,7 @@ static void sockets_fail(struct __test_metadata *_metadata,
 	expect_failed(_metadata, idle, err, "idle TCP");
 	expect_failed(_metadata, udp, err, "UDP");
 	expect_failed(_metadata, busy, err, "busy TCP");
+	expect_failed(_metadata, busy2, err, "busy TCP 2");
 	/* the error is reported once; the sockets stay dead */
 	for (i = 0; i < 3; i++) {
 		fd = i == 0 ? idle : i == 1 ? udp : busy;
@@ -450,6 +475,7 @@ static void sockets_fail(struct __test_metadata *_metadata,
 	close(blocked);
 	close(udp);
 	close(busy);
+	close(busy2);
 }
 
 QT_TEST_F(faults, pdpdeact, 120)
