@@ -26,6 +26,8 @@ MODULE_PARM_DESC(at_timeout_ms,
 /* Consecutive timeouts after which the module is taken as gone. */
 #define QT_MAX_TIMEOUTS		3
 #define QT_RESP_MAX		4096
+/* Silence after which an idle module is probed. */
+#define QT_KEEPALIVE		(30 * HZ)
 
 static unsigned long qt_deadline(unsigned int ms)
 {
@@ -245,6 +247,27 @@ out:
 	spin_unlock_bh(&qd->lock);
 }
 
+static void qt_probe_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	qd->probe_queued = false;
+}
+
+/* An "AT" to learn whether the module still answers. Under qd->lock. */
+void qt_engine_probe_locked(struct qtcpip_dev *qd)
+{
+	struct qt_cmd *cmd;
+
+	if (qd->probe_queued)
+		return;
+	cmd = qt_cmd_new(GFP_ATOMIC, "AT");
+	if (!cmd)
+		return;
+	cmd->flags = QT_CMDF_INTERNAL;
+	cmd->done = qt_probe_done;
+	qd->probe_queued = true;
+	qt_cmd_queue_locked(qd, cmd);
+}
+
 /* The in-flight command's deadline passed. */
 static void qt_cmd_timer(struct timer_list *t)
 {
@@ -263,6 +286,11 @@ static void qt_cmd_timer(struct timer_list *t)
 		qt_cmd_end(qd, -ETIMEDOUT);
 		lost = qd->timeouts >= QT_MAX_TIMEOUTS &&
 		       qd->state == QT_DEV_READY;
+		/* Is anybody there? Ask at once, so that a mute module is
+		 * found in three deadlines even when nothing else is queued.
+		 */
+		if (!lost && qd->state == QT_DEV_READY && list_empty(&qd->cmdq))
+			qt_engine_probe_locked(qd);
 	}
 	spin_unlock_bh(&qd->lock);
 	/* A mute module: fail the sockets and probe until it answers. */
@@ -451,6 +479,7 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	bool reset;
 
 	spin_lock_bh(&qd->lock);
+	qd->last_rx = jiffies;
 	if (qd->state != QT_DEV_DEAD)
 		qt_parser_feed(&qd->parser, buf, len);
 	/* Transparent mode ended inside this input: parse what followed. */
@@ -500,6 +529,15 @@ static void qt_tick_work(struct work_struct *work)
 					     struct qtcpip_dev, tick_work);
 
 	qt_sock_tick(qd);
+	/* Keepalive: an idle module is asked now and then whether it is
+	 * still there, so that sockets waiting for data learn it when not.
+	 */
+	spin_lock_bh(&qd->lock);
+	if (qd->state == QT_DEV_READY && !qd->inflight &&
+	    list_empty(&qd->cmdq) &&
+	    time_after(jiffies, qd->last_rx + QT_KEEPALIVE))
+		qt_engine_probe_locked(qd);
+	spin_unlock_bh(&qd->lock);
 	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
 		schedule_delayed_work(&qd->tick_work, HZ / 10);
 }
@@ -517,6 +555,7 @@ void qt_engine_init(struct qtcpip_dev *qd)
 	INIT_DELAYED_WORK(&qd->tick_work, qt_tick_work);
 	timer_setup(&qd->cmd_timer, qt_cmd_timer, 0);
 	qd->state = QT_DEV_PROBING;
+	qd->last_rx = jiffies;
 	qt_parser_init(&qd->parser, QT_MODEL_UNKNOWN, qt_on_event, qd);
 	qt_parser_set_echo_filter(&qd->parser, true);
 }

@@ -127,6 +127,26 @@ static void qt_update_carrier(struct qtcpip_dev *qd)
 	}
 }
 
+/* BC66: its contexts come back with network registration (+CEREG stat 1
+ * home or 5 roaming), e.g. after the network deactivated them.
+ */
+static void qt_bc66_registered(struct qtcpip_dev *qd)
+{
+	char resp[64];
+	const char *p;
+	int n, stat, i;
+
+	if (qt_exec(qd, 0, resp, sizeof(resp), "AT+CEREG?"))
+		return;
+	p = qt_resp_line(resp, "+CEREG: ");
+	if (!p || sscanf(p, "%d,%d", &n, &stat) != 2 || (stat != 1 && stat != 5))
+		return;
+	spin_lock_bh(&qd->lock);
+	for (i = 1; i <= qd->dialect->max_ctx; i++)
+		qd->ctx_active[i] = true;
+	spin_unlock_bh(&qd->lock);
+}
+
 /* "ip link set up/down": activate or deactivate the default context (UC20;
  * a BC66's contexts come with its network registration).
  */
@@ -138,6 +158,8 @@ void qt_link_work(struct work_struct *work)
 
 	if (READ_ONCE(qd->state) != QT_DEV_READY)
 		return;
+	if (!qd->dialect->has_pdp_cmds && up && !READ_ONCE(qd->ctx_active[1]))
+		qt_bc66_registered(qd);
 	if (qd->dialect->has_pdp_cmds && up && !READ_ONCE(qd->ctx_active[1])) {
 		/* After a pdpdeact the manual wants AT+QIDEACT first. */
 		qt_exec(qd, QT_QIDEACT_TIMEOUT_MS, NULL, 0, "AT+QIDEACT=1");

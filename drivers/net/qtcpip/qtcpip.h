@@ -127,6 +127,8 @@ struct qtcpip_dev {
 	bool reset_pending;		/* RDY seen while parsing */
 	struct timer_list cmd_timer;	/* deadline of the in-flight command */
 	unsigned int timeouts;		/* consecutive command timeouts */
+	unsigned long last_rx;		/* jiffies: the module last spoke */
+	bool probe_queued;		/* an "AT" liveness probe is queued */
 	struct work_struct eng_work;	/* issues the next command */
 	struct work_struct init_work;	/* probe, identify, configure */
 	wait_queue_head_t stop_wait;	/* woken when the device dies */
@@ -196,6 +198,7 @@ int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd);
 int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	    size_t resp_size, const char *fmt, ...) __printf(5, 6);
 void qt_engine_kick(struct qtcpip_dev *qd);
+void qt_engine_probe_locked(struct qtcpip_dev *qd);
 void qt_engine_reset(struct qtcpip_dev *qd, int err);
 
 /* at_init.c */

@@ -150,12 +150,15 @@ void qt_sock_event_closed(struct qtcpip_dev *qd, int id)
 		return;
 	qs->peer_closed = true;
 	qt_genl_event(qd, QTCPIP_EVENT_PEER_CLOSED, id);
-	if (qs->mode == QTCPIP_MODE_BUFFER) {
-		/* Unread data may remain: the drain ends with the EOF. */
+	if ((qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
+	    !qs->releasing) {
+		/* Unread data may remain in the module: the drain, resumed by
+		 * recvmsg() when the receive buffer is full, ends with the
+		 * EOF (qt_sock_drained()).
+		 */
 		qs->rx_hint = true;
 		qt_sock_schedule_read(qd, qs);
-		if (qs->read_queued)
-			return;
+		return;
 	}
 	qt_sock_peer_done(qd, qs);
 }

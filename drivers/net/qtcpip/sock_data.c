@@ -112,8 +112,10 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			qd->netdev->stats.tx_bytes += skb->len;
 			consume_skb(skb);
 		}
-	} else if (cmd->status == -ENOBUFS) {
-		/* SEND FAIL: the module's buffer is full; retry shortly. */
+	} else if (cmd->status == -ENOBUFS || cmd->status == -ETIMEDOUT) {
+		/* SEND FAIL: the module's buffer is full; retry shortly. A
+		 * timeout: the engine decides whether the module is gone.
+		 */
 		qs->send_retry = true;
 		qs->send_retry_at = jiffies + HZ / 20;
 	} else if (cmd->status != -ECANCELED && qs->udp_service) {
@@ -201,8 +203,9 @@ static void qt_read_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 
 	qs->read_queued = false;
 	cmd->qs = NULL;
-	if (cmd->status == -ENOSPC || cmd->status == -ECANCELED) {
-		/* recvmsg() resumes once it made room. */
+	if (cmd->status == -ENOSPC || cmd->status == -ECANCELED ||
+	    cmd->status == -ETIMEDOUT) {
+		/* recvmsg() or the tick resumes once there is room or time. */
 	} else if (cmd->status || cmd->code <= 0) {
 		/* "+QIRD: 0", or the connection no longer exists. */
 		qs->rx_hint = false;
