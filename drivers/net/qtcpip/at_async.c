@@ -121,6 +121,14 @@ int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
 	return err;
 }
 
+/* The module refused the command: no result will come, free the slot. */
+void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot)
+{
+	spin_lock_bh(&qd->lock);
+	slot->done = true;
+	spin_unlock_bh(&qd->lock);
+}
+
 /* The requester is done with @slot, result or not. */
 void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot)
 {

@@ -29,7 +29,7 @@ MODULE_PARM_DESC(at_timeout_ms,
 /* Silence after which an idle module is probed. */
 #define QT_KEEPALIVE		(30 * HZ)
 
-static unsigned long qt_deadline(unsigned int ms)
+unsigned long qt_deadline(unsigned int ms)
 {
 	if (qt_at_timeout_ms && ms > qt_at_timeout_ms)
 		ms = qt_at_timeout_ms;

@@ -190,7 +190,7 @@ static void qt_close_all(struct qtcpip_dev *qd)
 		cmd = qt_cmd_new(GFP_KERNEL, "AT+QICLOSE=%d", id);
 		if (!cmd)
 			return;
-		cmd->timeout = msecs_to_jiffies(d->close_timeout_ms);
+		cmd->timeout = qt_deadline(d->close_timeout_ms);
 		if (d->close_ok_final)
 			cmd->flags |= QT_CMDF_LATE_FINAL;
 		qt_cmd_exec(qd, cmd);

@@ -54,7 +54,7 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info,
 		return -ENOMEM;
 	cmd->flags = QT_CMDF_GETERROR;
 	if (timeout_ms)
-		cmd->timeout = msecs_to_jiffies(timeout_ms);
+		cmd->timeout = qt_deadline(timeout_ms);
 	/* Interruptible: a user's Ctrl-C ends the wait, not the command. */
 	refcount_inc(&cmd->ref);
 	qt_cmd_queue(qd, cmd);
@@ -550,6 +550,8 @@ int qt_genl_resolve(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QIDNSGIP=%d,\"%s\"", ctx,
 			   host);
+	if (err && err != -EINTR)
+		qt_async_refused(qd, slot);
 	if (!err)
 		err = qt_genl_wait(qd, slot, info, NULL);
 	if (!err && slot->err) {
@@ -611,6 +613,8 @@ int qt_genl_ping(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QPING=%d,\"%s\",%u,%u",
 			   ctx, host, timeout, count);
+	if (err && err != -EINTR)
+		qt_async_refused(qd, slot);
 	if (!err)
 		err = qt_genl_wait(qd, slot, info, &sent);
 	if (!err && slot->err) {
@@ -681,6 +685,8 @@ int qt_genl_ntp(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QNTP=%d,\"%s\",%d,%d",
 			   ctx, server, port, set);
+	if (err && err != -EINTR)
+		qt_async_refused(qd, slot);
 	if (!err)
 		err = qt_genl_wait(qd, slot, info, NULL);
 	if (!err && slot->err) {

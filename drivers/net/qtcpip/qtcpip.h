@@ -198,6 +198,7 @@ int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd);
 int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	    size_t resp_size, const char *fmt, ...) __printf(5, 6);
 void qt_engine_kick(struct qtcpip_dev *qd);
+unsigned long qt_deadline(unsigned int ms);
 void qt_engine_probe_locked(struct qtcpip_dev *qd);
 void qt_engine_reset(struct qtcpip_dev *qd, int err);
 
@@ -211,6 +212,7 @@ void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev);
 int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
 		 unsigned int timeout_ms);
 void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot);
+void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot);
 
 /* transparent.c */
 void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len);

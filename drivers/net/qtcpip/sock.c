@@ -88,7 +88,7 @@ void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs)
 		qt_conn_release(qd, qs->id);
 		return;
 	}
-	cmd->timeout = msecs_to_jiffies(qd->dialect->close_timeout_ms);
+	cmd->timeout = qt_deadline(qd->dialect->close_timeout_ms);
 	if (qd->dialect->close_ok_final)
 		cmd->flags |= QT_CMDF_LATE_FINAL;
 	cmd->done = qt_close_done;

@@ -230,7 +230,8 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 			      READ_ONCE(qs->state) != QT_SS_LISTEN, &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
-	lock_sock(&cq->sk);
+	/* The child's lock nests inside the listener's. */
+	lock_sock_nested(&cq->sk, SINGLE_DEPTH_NESTING);
 	sock_graft(&cq->sk, newsock);
 	newsock->ops = &qt_ops;
 	newsock->state = SS_CONNECTED;

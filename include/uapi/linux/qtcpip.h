@@ -182,6 +182,7 @@ enum qtcpip_sock_state {
 	QTCPIP_SOCK_OPENING,
 	QTCPIP_SOCK_CONNECTED,
 	QTCPIP_SOCK_CLOSED,
+	QTCPIP_SOCK_LISTEN,	/* TCP LISTENER or UDP SERVICE (UC20) */
 };
 
 enum qtcpip_auth {
