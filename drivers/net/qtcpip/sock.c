@@ -191,7 +191,10 @@ void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx)
 	for (id = 0; id < QT_MAX_CONN; id++) {
 		struct qt_sock *qs = qd->conn[id];
 
-		if (qs && qs->ctx == ctx && qs->state != QT_SS_CLOSED &&
+		/* Also a socket whose send already failed (EPIPE) on the way
+		 * down: the context is the reason to report.
+		 */
+		if (qs && qs->ctx == ctx && qs->state != QT_SS_UNCONN &&
 		    !qs->releasing) {
 			qt_sock_kill(qd, qs, ENETDOWN);
 			skb_queue_purge(&qs->txq);
