@@ -73,8 +73,10 @@ static void qt_tp_deliver(struct qtcpip_dev *qd, const u8 *p, size_t n)
 	qs->sk.sk_data_ready(&qs->sk);
 }
 
-/* The line is back in command mode. Under qd->lock. */
-static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
+/* Give the line back to the engine; returns the socket that had it (its
+ * reference is the caller's). Under qd->lock.
+ */
+static struct qt_sock *qt_tp_release_line(struct qtcpip_dev *qd)
 {
 	struct qt_sock *qs = qd->tp_sock;
 
@@ -84,6 +86,15 @@ static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
 	qd->tp_hold_len = 0;
 	qd->tp_sock = NULL;
 	qt_parser_set_raw(&qd->parser, false);
+	wake_up_all(&qd->async_wait);
+	return qs;
+}
+
+/* The line is back in command mode. Under qd->lock. */
+static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
+{
+	struct qt_sock *qs = qt_tp_release_line(qd);
+
 	if (qs) {
 		qs->mode = QTCPIP_MODE_BUFFER;
 		/* What arrives from now on waits in the module's buffer. */
@@ -96,7 +107,6 @@ static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
 		}
 		sock_put(&qs->sk);
 	}
-	wake_up_all(&qd->async_wait);
 	qt_engine_kick(qd);
 }
 
@@ -237,17 +247,10 @@ out:
 /* Reset or detach: the line is the engine's again, the socket fails. */
 void qt_tp_abort(struct qtcpip_dev *qd)
 {
-	struct qt_sock *qs = qd->tp_sock;
+	struct qt_sock *qs = qt_tp_release_line(qd);
 
-	qd->transparent = false;
-	qd->tp_leaving = false;
-	qd->tp_plus_sent = false;
-	qd->tp_hold_len = 0;
-	qd->tp_sock = NULL;
-	qt_parser_set_raw(&qd->parser, false);
 	if (qs)
 		sock_put(&qs->sk);
-	wake_up_all(&qd->async_wait);
 }
 
 /* Start leaving transparent mode (idempotent). Under qd->lock. */
