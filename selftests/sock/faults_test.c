@@ -664,9 +664,10 @@ QT_TEST_F(mute, mute_mid_send, 150)
 	 * still waits for it; the driver's retry after the timeout is then
 	 * taken as payload, and the peer gets command text. Recovering needs
 	 * a way to resynchronise a fixed-length send that neither manual
-	 * gives (ESC only cancels the Ctrl-Z form).
+	 * gives (ESC only cancels the Ctrl-Z form). The BC66 carries the
+	 * data in the command line and recovers: its case runs.
 	 */
-	if (variant->v.slot >= 0)
+	if (f->m.uc20)
 		SKIP(return, "known defect: mute inside a prompted send (issue 4 note)");
 	f->at_timeout = qt_read_param("at_timeout_ms");
 	ASSERT_LE(0, f->at_timeout);
