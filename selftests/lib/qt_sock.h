@@ -318,7 +318,7 @@ static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
 static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 				char *err, size_t errsz)
 {
-	int disc;
+	int disc, i;
 
 	memset(m, 0, sizeof(*m));
 	m->inited = true;
@@ -353,8 +353,15 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 		snprintf(err, errsz, "%s: %s", m->tty, strerror(errno));
 		return -1;
 	}
-	tcflush(m->ttyfd, TCIOFLUSH);
-	if (qt_emu(m->ctl, "reset") || qt_tty_expect(m->ttyfd, "RDY", 3000)) {
+	/* (once, on the debug kernel, an RDY never showed: try again) */
+	for (i = 0; i < 3; i++) {
+		tcflush(m->ttyfd, TCIOFLUSH);
+		if (!qt_emu(m->ctl, "reset") &&
+		    !qt_tty_expect(m->ttyfd, "RDY", 3000))
+			break;
+		fprintf(stderr, "# %s: no RDY after a reset, again\n", m->tty);
+	}
+	if (i == 3) {
 		snprintf(err, errsz, "module in slot %d did not reset", slot);
 		return -1;
 	}
