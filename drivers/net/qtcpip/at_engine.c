@@ -94,7 +94,8 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 	qd->prompt_seen = false;
 	cmd->status = status;
 	cmd->ended = true;
-	if (status != -ETIMEDOUT)
+	/* Only an answer proves the module is there. */
+	if (status != -ETIMEDOUT && status != -ECONNABORTED)
 		qd->timeouts = 0;
 	if (cmd->done)
 		cmd->done(qd, cmd);
@@ -268,22 +269,57 @@ void qt_engine_probe_locked(struct qtcpip_dev *qd)
 	qt_cmd_queue_locked(qd, cmd);
 }
 
+/* A prompted send timed out: the module may have lost part of the
+ * payload and still be counting bytes, and would take whatever comes next
+ * as data. Give it as many zeros as it can be missing and end the line;
+ * left-over zeros make a line without "AT", which it ignores or refuses.
+ * The answers those draw (SEND OK, ERROR) come before ATI's, whose INFO
+ * lines tell where the stale ones end. Under qd->lock.
+ */
+static void qt_engine_fill_locked(struct qtcpip_dev *qd, size_t len)
+{
+	static const u8 zeros[64];
+	struct qt_cmd *cmd;
+
+	while (len) {
+		size_t n = min(len, sizeof(zeros));
+
+		qt_write_locked(qd, zeros, n);
+		len -= n;
+	}
+	qt_write_locked(qd, "\r", 1);
+	cmd = qt_cmd_new(GFP_ATOMIC, "ATI");
+	if (!cmd)
+		return;
+	cmd->flags = QT_CMDF_INTERNAL | QT_CMDF_SYNC;
+	list_add(&cmd->node, &qd->cmdq);
+	qt_engine_kick(qd);
+}
+
 /* The in-flight command's deadline passed. */
 static void qt_cmd_timer(struct timer_list *t)
 {
 	struct qtcpip_dev *qd = from_timer(qd, t, cmd_timer);
+	struct qt_cmd *cmd;
 	bool lost = false;
 
 	spin_lock_bh(&qd->lock);
-	if (qd->inflight && qd->state != QT_DEV_DEAD) {
+	cmd = qd->inflight;
+	if (cmd && qd->state != QT_DEV_DEAD) {
 		if (qd->state == QT_DEV_READY)
 			netdev_warn(qd->netdev, "no answer to %.32s\n",
-				    qd->inflight->line);
+				    cmd->line);
 		/* Whatever half line or data block we had is worthless. */
 		qt_parser_reset(&qd->parser);
 		qt_sock_rx_abort(qd);
 		qd->timeouts++;
-		qt_cmd_end(qd, -ETIMEDOUT);
+		if (cmd->flags & QT_CMDF_PROMPT) {
+			/* The peer may get zeros: the sender must know. */
+			qt_engine_fill_locked(qd, cmd->payload_len);
+			qt_cmd_end(qd, -ECONNABORTED);
+		} else {
+			qt_cmd_end(qd, -ETIMEDOUT);
+		}
 		lost = qd->timeouts >= QT_MAX_TIMEOUTS &&
 		       qd->state == QT_DEV_READY;
 		/* Is anybody there? Ask at once, so that a mute module is
@@ -321,6 +357,11 @@ static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 	struct qt_cmd *cmd = qd->inflight;
 
 	if (!cmd) {
+		qd->stray_finals++;
+		return;
+	}
+	if ((cmd->flags & QT_CMDF_SYNC) && !cmd->resp_len) {
+		/* The answer to something before the resync. */
 		qd->stray_finals++;
 		return;
 	}

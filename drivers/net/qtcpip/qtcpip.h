@@ -34,6 +34,7 @@ struct qtcpip_dev;
 #define QT_CMDF_LATE_FINAL	BIT(1)	/* OK is not the end (BC66 send, close) */
 #define QT_CMDF_GETERROR	BIT(2)	/* on ERROR ask AT+QIGETERROR why */
 #define QT_CMDF_INTERNAL	BIT(3)	/* issued by the engine itself */
+#define QT_CMDF_SYNC		BIT(4)	/* finals before its INFO are stale */
 
 /* One AT command, queued, in flight or done. Reference counted: the
  * queue and each waiter hold one.

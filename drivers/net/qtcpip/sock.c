@@ -50,6 +50,14 @@ static void qt_sock_kill(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
 	sk->sk_state_change(sk);
 }
 
+/* Fail the connection of @qs with @err and give its connectID back. */
+void qt_sock_abort(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
+{
+	qt_sock_kill(qd, qs, err);
+	skb_queue_purge(&qs->txq);
+	qt_sock_queue_close(qd, qs);
+}
+
 /* Drop the table's reference for a connectID the module no longer uses. */
 static void qt_conn_release(struct qtcpip_dev *qd, int id)
 {
@@ -195,11 +203,8 @@ void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx)
 		 * down: the context is the reason to report.
 		 */
 		if (qs && qs->ctx == ctx && qs->state != QT_SS_UNCONN &&
-		    !qs->releasing) {
-			qt_sock_kill(qd, qs, ENETDOWN);
-			skb_queue_purge(&qs->txq);
-			qt_sock_queue_close(qd, qs);
-		}
+		    !qs->releasing)
+			qt_sock_abort(qd, qs, ENETDOWN);
 	}
 	if (ctx == 1 && netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);

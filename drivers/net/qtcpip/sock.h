@@ -79,6 +79,7 @@ int qt_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	       int flags);
 void qt_sock_schedule_send(struct qtcpip_dev *qd, struct qt_sock *qs);
 void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs);
+void qt_sock_abort(struct qtcpip_dev *qd, struct qt_sock *qs, int err);
 void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs);
 void qt_sock_set_error(struct qt_sock *qs, int err);
 

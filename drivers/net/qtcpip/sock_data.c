@@ -118,6 +118,18 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		 */
 		qs->send_retry = true;
 		qs->send_retry_at = jiffies + HZ / 20;
+	} else if (cmd->status == -ECONNABORTED) {
+		/* No answer around a prompted payload: the engine filled the
+		 * module's data phase with zeros, which the peer may get. A
+		 * stream cannot go on; a datagram is lost, and the sender told.
+		 */
+		qd->netdev->stats.tx_errors++;
+		if (qs->sk.sk_type == SOCK_STREAM) {
+			qt_sock_abort(qd, qs, ETIMEDOUT);
+		} else {
+			kfree_skb(skb_dequeue(&qs->txq));
+			qt_sock_set_error(qs, EIO);
+		}
 	} else if (cmd->status != -ECANCELED && qs->udp_service) {
 		/* One datagram refused (bad address...): drop it, go on. */
 		qd->netdev->stats.tx_errors++;
