@@ -356,8 +356,9 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 	/* (once, on the debug kernel, an RDY never showed: try again) */
 	for (i = 0; i < 3; i++) {
 		tcflush(m->ttyfd, TCIOFLUSH);
+		/* a loaded host may take a while to deliver it */
 		if (!qt_emu(m->ctl, "reset") &&
-		    !qt_tty_expect(m->ttyfd, "RDY", 3000))
+		    !qt_tty_expect(m->ttyfd, "RDY", 10000))
 			break;
 		fprintf(stderr, "# %s: no RDY after a reset, again\n", m->tty);
 	}
@@ -889,7 +890,7 @@ static inline int qt_emu_wait_no_conns(int ctl, int timeout_ms, char *last,
 	long long _t;							\
 									\
 	if ((m)->attached && _metadata->passed && !_metadata->skip)	\
-		EXPECT_EQ(0, qt_emu_wait_no_conns((m)->ctl, 10000, _c,	\
+		EXPECT_EQ(0, qt_emu_wait_no_conns((m)->ctl, 20000, _c,	\
 						  sizeof(_c)))		\
 			TH_LOG("connectIDs %s still open in the module",\
 			       _c);					\
