@@ -325,6 +325,70 @@ QT_TEST_F(uc20, transparent_bulk_download, 120)
 	free(want);
 }
 
+/* The same module on a slow line, where what the module still holds for a
+ * transparent connection takes seconds to come out.
+ */
+FIXTURE(uc20_slow)
+{
+	struct qt_mod m;
+};
+
+FIXTURE_SETUP(uc20_slow)
+{
+	QT_ATTACH(&self->m, 1, 9600);
+	if (!self->m.uc20)
+		SKIP(return, "slot 1 holds no UC20");
+}
+
+FIXTURE_TEARDOWN(uc20_slow)
+{
+	QT_DETACH(&self->m);
+}
+
+/* Leaving transparent mode while the source keeps sending: the module
+ * first sends what it holds (seconds at 9600 baud), then its OK to
+ * "+++". The driver waits for it while bytes come, and the stream goes
+ * on in buffer mode, byte-exact, with none of the module's answers in it.
+ */
+QT_TEST_F(uc20_slow, transparent_leave_while_module_flushes, 180)
+{
+	int src = qt_srv("TCP_SOURCE"), fd, mode = QTCPIP_MODE_TRANSPARENT;
+	size_t n = 12 * 1024, got = 0;
+	unsigned char *rx = malloc(n), *want = malloc(n);
+	uint32_t seed = 1;
+	long long t0;
+	ssize_t r;
+
+	ASSERT_LT(0, src);
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_connect_port(fd, src));
+	while (got < 1024) {
+		ASSERT_EQ(POLLIN, qt_poll1(fd, POLLIN, 10000) & POLLIN);
+		r = recv(fd, rx + got, n - got, 0);
+		ASSERT_LT(0, r);
+		got += r;
+	}
+	mode = QTCPIP_MODE_BUFFER;
+	t0 = qt_now_ms();
+	ASSERT_EQ(0, setsockopt(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, &mode,
+				sizeof(mode)));
+	TH_LOG("left transparent mode in %lld ms", qt_now_ms() - t0);
+	while (got < n) {
+		ASSERT_EQ(POLLIN, qt_poll1(fd, POLLIN, 20000) & POLLIN)
+			TH_LOG("%zu of %zu bytes", got, n);
+		r = recv(fd, rx + got, n - got, 0);
+		ASSERT_LT(0, r);
+		got += r;
+	}
+	qt_source_gen(want, n, &seed);
+	EXPECT_EQ(-1, qt_diff(want, rx, n))
+		TH_LOG("the stream differs at byte %ld", qt_diff(want, rx, n));
+	close(fd);
+	free(rx);
+	free(want);
+}
+
 QT_TEST_F(uc20, transparent_no_carrier_reads_eof, 120)
 {
 	int echo = qt_srv("TCP_ECHO"), fd, id, mode = QTCPIP_MODE_TRANSPARENT;

@@ -269,14 +269,13 @@ void qt_engine_probe_locked(struct qtcpip_dev *qd)
 	qt_cmd_queue_locked(qd, cmd);
 }
 
-/* A prompted send timed out: the module may have lost part of the
- * payload and still be counting bytes, and would take whatever comes next
- * as data. Give it as many zeros as it can be missing and end the line;
- * left-over zeros make a line without "AT", which it ignores or refuses.
- * The answers those draw (SEND OK, ERROR) come before ATI's, whose INFO
- * lines tell where the stale ones end. Under qd->lock.
+/* The module may be inside a data phase or hold a partial line: give it
+ * @len zeros (as many as it can be missing) and end the line; left-over
+ * zeros make a line without "AT", which it ignores or refuses. The answers
+ * those draw (SEND OK, ERROR) come before ATI's, whose INFO lines tell
+ * where the stale ones end. Under qd->lock.
  */
-static void qt_engine_fill_locked(struct qtcpip_dev *qd, size_t len)
+void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len)
 {
 	static const u8 zeros[64];
 	struct qt_cmd *cmd;
@@ -314,8 +313,11 @@ static void qt_cmd_timer(struct timer_list *t)
 		qt_sock_rx_abort(qd);
 		qd->timeouts++;
 		if (cmd->flags & QT_CMDF_PROMPT) {
-			/* The peer may get zeros: the sender must know. */
-			qt_engine_fill_locked(qd, cmd->payload_len);
+			/* A UC20 that lost part of the payload still counts
+			 * bytes and would take the next command as data. The
+			 * peer may get zeros: the sender must know.
+			 */
+			qt_engine_resync_locked(qd, cmd->payload_len);
 			qt_cmd_end(qd, -ECONNABORTED);
 		} else {
 			qt_cmd_end(qd, -ETIMEDOUT);

@@ -148,7 +148,9 @@ struct qtcpip_dev {
 	/* Transparent mode (transparent.c). */
 	bool transparent;		/* the line carries tp_sock's bytes */
 	bool tp_leaving;		/* "+++" sequence under way */
-	bool tp_plus_sent;
+	bool tp_plus_sent;		/* ... its "+++" written, OK awaited */
+	bool tp_ok_armed;		/* an OK in the stream ends the mode */
+	unsigned long tp_plus_at;	/* jiffies: the first "+++" written */
 	struct qt_sock *tp_sock;	/* ref held */
 	u8 tp_hold[16];			/* tail that may start NO CARRIER/OK */
 	size_t tp_hold_len;
@@ -201,6 +203,7 @@ int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 void qt_engine_kick(struct qtcpip_dev *qd);
 unsigned long qt_deadline(unsigned int ms);
 void qt_engine_probe_locked(struct qtcpip_dev *qd);
+void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len);
 void qt_engine_reset(struct qtcpip_dev *qd, int err);
 
 /* at_init.c */

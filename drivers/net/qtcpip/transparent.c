@@ -20,8 +20,12 @@
 
 /* The manual's guard time T1. */
 #define QT_GUARD_MS	1000
-/* How long the module may take to answer "+++", and how many tries. */
+/* How long the module may take to answer "+++" once its line is quiet
+ * (it first sends what it still holds for the connection, which takes a
+ * while at 115200 baud, but not this long), and how many tries.
+ */
 #define QT_PLUS_WAIT_MS	3000
+#define QT_PLUS_MAX_MS	30000
 #define QT_PLUS_TRIES	3
 
 static const char qt_no_carrier[] = "\r\nNO CARRIER\r\n";
@@ -83,6 +87,7 @@ static struct qt_sock *qt_tp_release_line(struct qtcpip_dev *qd)
 	qd->transparent = false;
 	qd->tp_leaving = false;
 	qd->tp_plus_sent = false;
+	qd->tp_ok_armed = false;
 	qd->tp_hold_len = 0;
 	qd->tp_sock = NULL;
 	qt_parser_set_raw(&qd->parser, false);
@@ -135,7 +140,7 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 	end = qt_find_last(buf, n, qt_no_carrier);
 	tl = strlen(qt_no_carrier);
 	lost = end >= 0;
-	if (!lost && qd->tp_plus_sent) {
+	if (!lost && qd->tp_ok_armed) {
 		end = qt_find_last(buf, n, qt_ok);
 		tl = strlen(qt_ok);
 	}
@@ -149,7 +154,7 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 		qd->tp_replay_len = rest;
 	} else {
 		keep = qt_tail_match(buf, n, qt_no_carrier);
-		if (qd->tp_plus_sent)
+		if (qd->tp_ok_armed)
 			keep = max(keep, qt_tail_match(buf, n, qt_ok));
 		qt_tp_deliver(qd, buf, n - keep);
 		memcpy(qd->tp_hold, buf + n - keep, keep);
@@ -165,6 +170,7 @@ void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
 	qd->tp_sock = qs;
 	qd->transparent = true;
 	qd->tp_plus_sent = false;
+	qd->tp_ok_armed = false;
 	qd->tp_hold_len = 0;
 	qs->mode = QTCPIP_MODE_TRANSPARENT;
 	qt_parser_set_raw(&qd->parser, true);
@@ -198,6 +204,8 @@ void qt_tp_leave_work(struct work_struct *work)
 	struct qtcpip_dev *qd = container_of(to_delayed_work(work),
 					     struct qtcpip_dev, tp_leave_work);
 	unsigned long guard = msecs_to_jiffies(QT_GUARD_MS);
+	unsigned long wait = msecs_to_jiffies(QT_PLUS_WAIT_MS);
+	unsigned long max_wait = msecs_to_jiffies(QT_PLUS_MAX_MS);
 
 	spin_lock_bh(&qd->lock);
 	if (!qd->transparent || qd->state == QT_DEV_DEAD) {
@@ -221,10 +229,21 @@ void qt_tp_leave_work(struct work_struct *work)
 			goto out;
 		}
 		qtcpip_dev_write(qd, "+++", 3);
+		if (!qd->tp_ok_armed)
+			qd->tp_plus_at = jiffies;
+		/* From the first "+++" on, an OK may come at any time. */
 		qd->tp_plus_sent = true;
+		qd->tp_ok_armed = true;
 		qd->tp_plus_tries++;
 		schedule_delayed_work(&qd->tp_leave_work,
 				      msecs_to_jiffies(QT_PLUS_WAIT_MS));
+		goto out;
+	}
+	/* Still sending what it held: the OK comes after that. */
+	if (time_before(jiffies, qd->last_rx + wait) &&
+	    time_before(jiffies, qd->tp_plus_at + max_wait)) {
+		schedule_delayed_work(&qd->tp_leave_work,
+				      qd->last_rx + wait - jiffies + 1);
 		goto out;
 	}
 	/* No OK: the "+++" was taken for data (the module's clock saw too
@@ -238,8 +257,12 @@ void qt_tp_leave_work(struct work_struct *work)
 		schedule_delayed_work(&qd->tp_leave_work, guard);
 		goto out;
 	}
+	/* The module may be in command mode with "+++"s in its line: end
+	 * that line, and skip whatever answers come before ATI's.
+	 */
 	netdev_warn(qd->netdev, "no answer to +++, taking the line back\n");
 	qt_tp_end(qd, false);
+	qt_engine_resync_locked(qd, 0);
 out:
 	spin_unlock_bh(&qd->lock);
 }
