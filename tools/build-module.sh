@@ -14,8 +14,10 @@ shift
 qt_kernel "$name"
 out=$QTCPIP_BUILD/kernel-$name
 mkdir -p "$out"
-# Copy only what Kbuild reads; keep object files of earlier builds.
-(cd "$QTCPIP_TOP" && tar -cf - Kbuild Kconfig drivers include selftests/kmod) |
+# Copy only what Kbuild reads; keep object files of earlier builds. The
+# POSIX format keeps sub-second times, so that make sees an edit made in
+# the second of the last build.
+(cd "$QTCPIP_TOP" && tar --format=posix -cf - Kbuild Kconfig drivers include selftests/kmod) |
 	(cd "$out" && tar -xf -)
 make -C "$KDIR" M="$out" "$@" modules > "$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; qt_die "module build for $name failed"; }
