@@ -341,6 +341,12 @@ static void do_read(struct conn *c)
 		max = M.rxbuf - c->rx_bytes;
 	else if (c->mode == 1 && !is_udp(c))
 		max = push_max();
+	else if (c->mode == 2)
+		/* no more than the UART's queue holds: the rest stays with the
+		 * connection, as in a module, and is read in buffer mode once
+		 * "+++" ends transparent mode
+		 */
+		max = TXQ_HIGH - serial_txq_len();
 	n = recvfrom(c->fd, tmp, max, 0, (struct sockaddr *)&src, &sl);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
