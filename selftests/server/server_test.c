@@ -10,7 +10,18 @@
 #include "kselftest_harness.h"
 #include "qt_sock.h"
 
-#define PORT_BASE	21000
+/* The listeners' ports are real ports of the host the emulator runs on:
+ * run-guest gives each run its own when runs cannot have a network
+ * namespace each.
+ */
+#define PORT_BASE	qt_port_base()
+
+static int qt_port_base(void)
+{
+	const char *v = getenv("QTCPIP_PORT_BASE");
+
+	return v && atoi(v) > 0 ? atoi(v) : 21000;
+}
 
 FIXTURE(uc20)
 {
