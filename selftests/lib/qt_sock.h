@@ -308,6 +308,23 @@ static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
 	}
 }
 
+/* Reads and drops what @fd gets until it has been quiet for @quiet_ms
+ * (at most @max_ms): output the module sent before anyone listened, such
+ * as its boot RDY, still on its way from the UART after a tcflush().
+ */
+static inline void qt_tty_drain(int fd, int quiet_ms, int max_ms)
+{
+	long long end = qt_now_ms() + max_ms;
+	char buf[256];
+
+	while (qt_now_ms() < end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, quiet_ms) <= 0 || read(fd, buf, sizeof(buf)) <= 0)
+			return;
+	}
+}
+
 /*
  * Prepares slot's module and emulator and attaches the line discipline:
  * faults cleared, delays zeroed, line at baud, module reset (RDY seen),
@@ -356,6 +373,8 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 	/* (once, on the debug kernel, an RDY never showed: try again) */
 	for (i = 0; i < 3; i++) {
 		tcflush(m->ttyfd, TCIOFLUSH);
+		/* an older RDY must not pass for the answer to this reset */
+		qt_tty_drain(m->ttyfd, 200, 2000);
 		/* a loaded host may take a while to deliver it */
 		if (!qt_emu(m->ctl, "reset") &&
 		    !qt_tty_expect(m->ttyfd, "RDY", 10000))
