@@ -27,6 +27,11 @@ for t in $QTCPIP_TESTS; do
 		> "$out/results/$name.tap" 2>&1 < /dev/null
 	rc=$?
 	echo "$rc" > "$out/results/$name.rc"
+	# Timed out: the blocked tasks' stacks tell a hang from slowness.
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		kmsg "$name timed out; blocked tasks follow"
+		echo w > /proc/sysrq-trigger
+	fi
 	kmsg "end $name rc=$rc"
 done
 
