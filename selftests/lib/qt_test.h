@@ -76,6 +76,37 @@ static inline long qt_slab_bytes(void)
 	return total;
 }
 
+/*
+ * Shrinks every slab cache (SLUB's sysfs "shrink"): frees the empty slabs
+ * and, under KASAN, the cache's objects held in the quarantine, which
+ * /proc/slabinfo still counts as in use. Without it a debug kernel showed
+ * a megabyte of "growth" after 100 clean attach/detach cycles.
+ */
+static inline void qt_shrink_slabs(void)
+{
+	DIR *d = opendir("/sys/kernel/slab");
+	char path[300];
+	struct dirent *e;
+	int fd;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		/* aliases are symlinks to a cache listed under its own name */
+		if (e->d_name[0] == '.' || e->d_type == DT_LNK)
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 e->d_name);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		if (write(fd, "1", 1) != 1)
+			perror(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
 static inline void qt_drop_caches(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
@@ -86,6 +117,7 @@ static inline void qt_drop_caches(void)
 			perror("drop_caches");
 		close(fd);
 	}
+	qt_shrink_slabs();
 }
 
 /* Load qtcpip from $QTCPIP_KO unless it is loaded already. */
