@@ -857,6 +857,16 @@ void at_prompt(struct conn *c, size_t len, const struct sockaddr_in *dst)
 		A.dst = *dst;
 	buf_reset(&A.pdata);
 	A.mode = AM_PROMPT;
+	if (F.urc_prompt) {
+		/* A URC between the command and its prompt. */
+		outs("\r\n");
+		outs(F.urc_prompt);
+		outs("\r\n");
+		C.urcs++;
+		trace_note("urc-prompt injected");
+		free(F.urc_prompt);
+		F.urc_prompt = NULL;
+	}
 	outs("\r\n> ");
 }
 

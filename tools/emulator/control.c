@@ -309,16 +309,17 @@ static void exec(char *line, struct buf *r)
 			C.urcs++;
 		}
 		buf_printf(r, "ok");
-	} else if (!strcmp(cmd, "urc-mid")) {
+	} else if (!strcmp(cmd, "urc-mid") || !strcmp(cmd, "urc-prompt")) {
 		static char o[MAXLINE];
+		char **slot = cmd[4] == 'm' ? &F.urc_mid : &F.urc_prompt;
 
 		if (!rest) {
-			buf_printf(r, "err usage: urc-mid TEXT");
+			buf_printf(r, "err usage: %s TEXT", cmd);
 			return;
 		}
 		unescape(rest, o);
-		free(F.urc_mid);
-		F.urc_mid = strdup(o);
+		free(*slot);
+		*slot = strdup(o);
 		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "split")) {
 		i = 0;
@@ -411,8 +412,8 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "help")) {
 		buf_printf(r, "ok commands=ping,counters,state,reset,mute,delay,"
-			   "seed,baud,close,pdpdeact,urc,urc-mid,raw,split,"
-			   "drop,dup,corrupt,sendfail,closefail,pingdrop,"
+			   "seed,baud,close,pdpdeact,urc,urc-mid,urc-prompt,"
+			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
 			   "bufffull,openfail,cmdfail,clear,set,mark,quit");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);

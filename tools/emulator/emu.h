@@ -69,6 +69,7 @@ struct faults {
 	int cmdfail_err, cmdfail_count;
 	char cmdfail_name[32];
 	char *urc_mid;			/* URC to put inside next response */
+	char *urc_prompt;		/* URC to put before the next '>' */
 };
 
 struct counters {

@@ -39,6 +39,7 @@ bool rnd_hit(double p)
 void fault_clear(void)
 {
 	free(F.urc_mid);
+	free(F.urc_prompt);
 	memset(&F, 0, sizeof(F));
 }
 

@@ -9,6 +9,7 @@
  * blocks to sockets and dispatches URCs, all under qd->lock.
  */
 
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
@@ -28,6 +29,11 @@ MODULE_PARM_DESC(at_timeout_ms,
 #define QT_RESP_MAX		4096
 /* Silence after which an idle module is probed. */
 #define QT_KEEPALIVE		(30 * HZ)
+/* Commands one engine run may end unissued (their build found nothing to
+ * do) before it yields: done callbacks that keep queueing such commands
+ * cannot hold the CPU under qd->lock.
+ */
+#define QT_ENG_BUDGET		16
 
 unsigned long qt_deadline(unsigned int ms)
 {
@@ -73,6 +79,7 @@ void qt_cmd_put(struct qt_cmd *cmd)
 {
 	if (!cmd || !refcount_dec_and_test(&cmd->ref))
 		return;
+	consume_skb(cmd->skb);
 	kfree(cmd->line);
 	kfree(cmd->resp);
 	kfree(cmd);
@@ -88,6 +95,7 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 {
 	struct qt_cmd *cmd = qd->inflight;
 
+	lockdep_assert_held(&qd->lock);
 	if (!cmd)
 		return;
 	qd->inflight = NULL;
@@ -107,6 +115,7 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 /* End a queued command that never ran. Called under qd->lock. */
 static void qt_cmd_cancel(struct qtcpip_dev *qd, struct qt_cmd *cmd, int err)
 {
+	lockdep_assert_held(&qd->lock);
 	list_del_init(&cmd->node);
 	cmd->status = err;
 	cmd->ended = true;
@@ -116,30 +125,42 @@ static void qt_cmd_cancel(struct qtcpip_dev *qd, struct qt_cmd *cmd, int err)
 	qt_cmd_put(cmd);
 }
 
-/* Fail the command in flight and every queued one. Called under qd->lock. */
+/* Fail the command in flight and every queued one. Called under qd->lock.
+ * Done callbacks may queue more: on a dead device those end in this loop
+ * too (see qt_cmd_queue_locked()), else they wait for the engine. A loop,
+ * not recursion: a socket with a long queue must not eat the stack.
+ */
 static void qt_engine_flush(struct qtcpip_dev *qd, int err)
 {
-	struct qt_cmd *cmd, *tmp;
+	LIST_HEAD(gone);
+	struct qt_cmd *cmd;
 
+	lockdep_assert_held(&qd->lock);
+	qd->flushing = true;
 	if (qd->inflight)
 		qt_cmd_end(qd, err);
-	list_for_each_entry_safe(cmd, tmp, &qd->cmdq, node)
-		qt_cmd_cancel(qd, cmd, err);
+	do {
+		list_splice_init(&qd->cmdq, &gone);
+		while (!list_empty(&gone)) {
+			cmd = list_first_entry(&gone, struct qt_cmd, node);
+			qt_cmd_cancel(qd, cmd, err);
+		}
+	} while (qd->state == QT_DEV_DEAD && !list_empty(&qd->cmdq));
+	qd->flushing = false;
 }
 
 void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
+	lockdep_assert_held(&qd->lock);
+	list_add_tail(&cmd->node, &qd->cmdq);
 	if (qd->state == QT_DEV_DEAD) {
-		INIT_LIST_HEAD(&cmd->node);
-		cmd->status = -ENODEV;
-		cmd->ended = true;
-		if (cmd->done)
-			cmd->done(qd, cmd);
-		complete_all(&cmd->comp);
-		qt_cmd_put(cmd);
+		/* Ends at once with -ENODEV; queued by a done callback of a
+		 * flush, by the flush's own loop.
+		 */
+		if (!qd->flushing)
+			qt_engine_flush(qd, -ENODEV);
 		return;
 	}
-	list_add_tail(&cmd->node, &qd->cmdq);
 	qt_engine_kick(qd);
 }
 
@@ -197,10 +218,45 @@ static void qt_write_locked(struct qtcpip_dev *qd, const void *buf, size_t len)
 		netdev_warn_once(qd->netdev, "tx queue: %d\n", err);
 }
 
+/* Whether @len bytes fit in the queue towards the tty now. If not, the
+ * engine holds back (a command is never dropped for want of room) and
+ * tx_work kicks it once the tty took some. Under qd->lock.
+ */
+static bool qt_tx_fits(struct qtcpip_dev *qd, size_t len)
+{
+	lockdep_assert_held(&qd->lock);
+	/* Set before looking: a drain after the look then sees it. */
+	WRITE_ONCE(qd->tx_wait, true);
+	if (qtcpip_dev_write_room(qd) < min_t(size_t, len, QTCPIP_TXBUF_SIZE))
+		return false;
+	WRITE_ONCE(qd->tx_wait, false);
+	return true;
+}
+
+/* The zeros and CR of a resync, as far as they fit. Under qd->lock. */
+static bool qt_resync_write(struct qtcpip_dev *qd)
+{
+	static const u8 zeros[64];
+	size_t n;
+
+	lockdep_assert_held(&qd->lock);
+	while (qd->resync_left) {
+		n = qd->resync_left > 1 ?
+		    min(qd->resync_left - 1, sizeof(zeros)) : 1;
+		if (!qt_tx_fits(qd, n))
+			return false;
+		qt_write_locked(qd, qd->resync_left > 1 ? zeros : (const u8 *)"\r",
+				n);
+		qd->resync_left -= n;
+	}
+	return true;
+}
+
 /* Issue the next command, or the payload of the one in flight. */
 static void qt_eng_work(struct work_struct *work)
 {
 	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, eng_work);
+	unsigned int budget = QT_ENG_BUDGET;
 	struct qt_cmd *cmd;
 
 	spin_lock_bh(&qd->lock);
@@ -209,15 +265,21 @@ static void qt_eng_work(struct work_struct *work)
 		qt_tp_tx(qd);
 		goto out;
 	}
+	if (!qt_resync_write(qd))
+		goto out;
 	cmd = qd->inflight;
 	if (cmd) {
 		/* UC20 send: the module asked for the data. */
-		if (qd->prompt_seen && cmd->payload) {
+		if (qd->prompt_seen && cmd->skb && !cmd->payload_written) {
+			if (!qt_tx_fits(qd, cmd->payload_len))
+				goto out;
 			qd->prompt_seen = false;
-			qt_write_locked(qd, cmd->payload, cmd->payload_len);
-			cmd->payload = NULL;
+			qt_write_locked(qd, cmd->skb->data, cmd->payload_len);
+			cmd->payload_written = true;
 		}
 		if (cmd->geterror_write) {
+			if (!qt_tx_fits(qd, 14))
+				goto out;
 			cmd->geterror_write = false;
 			qt_write_locked(qd, "AT+QIGETERROR\r", 14);
 			mod_timer(&qd->cmd_timer, jiffies + cmd->timeout);
@@ -226,17 +288,22 @@ static void qt_eng_work(struct work_struct *work)
 	}
 	while (!list_empty(&qd->cmdq) && qd->state != QT_DEV_DEAD) {
 		cmd = list_first_entry(&qd->cmdq, struct qt_cmd, node);
-		list_del_init(&cmd->node);
 		if (cmd->build && cmd->build(qd, cmd)) {
-			/* Nothing to do any more (data already gone). */
-			cmd->status = -ECANCELED;
-			cmd->ended = true;
-			if (cmd->done)
-				cmd->done(qd, cmd);
-			complete_all(&cmd->comp);
-			qt_cmd_put(cmd);
+			/* Nothing to do any more (data already gone). The
+			 * done callback must not queue the same again at
+			 * once; if it does, the budget still ends this run.
+			 */
+			qt_cmd_cancel(qd, cmd, -ECANCELED);
+			if (!--budget) {
+				qt_engine_kick(qd);
+				break;
+			}
 			continue;
 		}
+		/* Not all of it fits: it stays first, built again later. */
+		if (!qt_tx_fits(qd, cmd->line_len + 1))
+			break;
+		list_del_init(&cmd->node);
 		qd->inflight = cmd;
 		qd->prompt_seen = false;
 		qt_write_locked(qd, cmd->line, cmd->line_len);
@@ -277,16 +344,12 @@ void qt_engine_probe_locked(struct qtcpip_dev *qd)
  */
 void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len)
 {
-	static const u8 zeros[64];
 	struct qt_cmd *cmd;
 
-	while (len) {
-		size_t n = min(len, sizeof(zeros));
-
-		qt_write_locked(qd, zeros, n);
-		len -= n;
-	}
-	qt_write_locked(qd, "\r", 1);
+	lockdep_assert_held(&qd->lock);
+	/* Written by the engine before anything else, as room allows. */
+	qd->resync_left += len + 1;
+	qt_engine_kick(qd);
 	cmd = qt_cmd_new(GFP_ATOMIC, "ATI");
 	if (!cmd)
 		return;
@@ -552,6 +615,8 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		qd->state = QT_DEV_PROBING;
 		qt_tp_abort(qd);
 		qt_engine_flush(qd, err);
+		/* Whatever the module was inside of, it starts afresh. */
+		qd->resync_left = 0;
 		qt_parser_reset(&qd->parser);
 		qt_sock_rx_abort(qd);
 		/* After a reboot the module echoes again until ATE0. */
@@ -618,6 +683,8 @@ void qt_engine_stop(struct qtcpip_dev *qd)
 	qd->state = QT_DEV_DEAD;
 	qt_tp_abort(qd);
 	qt_engine_flush(qd, -ENODEV);
+	qd->resync_left = 0;
+	WRITE_ONCE(qd->tx_wait, false);
 	qt_sock_rx_abort(qd);
 	spin_unlock_bh(&qd->lock);
 	wake_up(&qd->stop_wait);

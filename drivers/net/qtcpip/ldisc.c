@@ -66,8 +66,10 @@ static void qtcpip_tx_work(struct work_struct *work)
 			clear_bit(TTY_DO_WRITE_WAKEUP, &qd->tty->flags);
 	}
 	spin_unlock_bh(&qd->txlock);
-	/* Transparent mode: the engine feeds the line as it drains. */
-	if (READ_ONCE(qd->transparent))
+	/* Transparent mode: the engine feeds the line as it drains; else it
+	 * may hold a command back until it fits (qt_eng_work()).
+	 */
+	if (READ_ONCE(qd->transparent) || READ_ONCE(qd->tx_wait))
 		qt_engine_kick(qd);
 }
 
@@ -96,6 +98,18 @@ bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd)
 		  (qd->tty && !qd->dead && tty_chars_in_buffer(qd->tty));
 	spin_unlock_bh(&qd->txlock);
 	return pending;
+}
+
+/* Room in the queue towards the module: what qtcpip_dev_write() takes. */
+size_t qtcpip_dev_write_room(struct qtcpip_dev *qd)
+{
+	size_t room;
+
+	spin_lock_bh(&qd->txlock);
+	/* Gone: writes fail at once, nothing to wait for. */
+	room = qd->dead ? QTCPIP_TXBUF_SIZE : QTCPIP_TXBUF_SIZE - qd->txlen;
+	spin_unlock_bh(&qd->txlock);
+	return room;
 }
 
 /* Queue @len bytes for the module. Returns -ENOSPC when they do not fit
@@ -208,6 +222,8 @@ static void qtcpip_ldisc_close(struct tty_struct *tty)
 	/* ndo_stop may have queued it after the engine stopped. */
 	cancel_work_sync(&qd->link_work);
 	cancel_work_sync(&qd->tx_work);
+	/* A last tx_work may have kicked the (dead, idle) engine. */
+	cancel_work_sync(&qd->eng_work);
 
 	spin_lock_bh(&qd->txlock);
 	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);

@@ -46,8 +46,12 @@ struct qt_cmd {
 	unsigned long timeout;		/* jiffies, from when it is written */
 	char *line;			/* without the final CR */
 	size_t line_len;
-	u8 *payload;			/* written after the '>' prompt */
+	/* UC20 send: the payload written after the '>' prompt. The command
+	 * holds its own reference: the socket may purge its queue meanwhile.
+	 */
+	struct sk_buff *skb;
 	size_t payload_len;
+	bool payload_written;
 	const char *info_prefix;	/* INFO lines that belong to it */
 
 	/* Built at issue time (socket sends and reads); non-zero: skip. */
@@ -130,6 +134,9 @@ struct qtcpip_dev {
 	unsigned int timeouts;		/* consecutive command timeouts */
 	unsigned long last_rx;		/* jiffies: the module last spoke */
 	bool probe_queued;		/* an "AT" liveness probe is queued */
+	bool flushing;			/* qt_engine_flush() is ending commands */
+	bool tx_wait;			/* the engine waits for tty write room */
+	size_t resync_left;		/* resync zeros (and CR) still to write */
 	struct work_struct eng_work;	/* issues the next command */
 	struct work_struct init_work;	/* probe, identify, configure */
 	wait_queue_head_t stop_wait;	/* woken when the device dies */
@@ -177,6 +184,7 @@ extern int qtcpip_family;
 int qtcpip_ldisc_register(void);
 void qtcpip_ldisc_unregister(void);
 int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
+size_t qtcpip_dev_write_room(struct qtcpip_dev *qd);
 bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
 unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd);
 

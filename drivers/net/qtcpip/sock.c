@@ -53,9 +53,19 @@ static void qt_sock_kill(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
 /* Fail the connection of @qs with @err and give its connectID back. */
 void qt_sock_abort(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
 {
+	lockdep_assert_held(&qd->lock);
+	/* A send in flight holds its own reference to its skb. */
 	qt_sock_kill(qd, qs, err);
 	skb_queue_purge(&qs->txq);
 	qt_sock_queue_close(qd, qs);
+}
+
+/* The connection was never made: datagrams a non-blocking sendto() queued
+ * for it are lost, as the error the socket reports says.
+ */
+static void qt_sock_open_failed(struct qt_sock *qs)
+{
+	skb_queue_purge(&qs->txq);
 }
 
 /* Drop the table's reference for a connectID the module no longer uses. */
@@ -126,6 +136,7 @@ void qt_sock_event_open(struct qtcpip_dev *qd, int id, int code)
 	}
 	/* The module keeps the failed id until AT+QICLOSE (manual 2.1). */
 	qs->state = QT_SS_UNCONN;
+	qt_sock_open_failed(qs);
 	qt_sock_set_error(qs, qt_dialect_errno(qd->dialect, code));
 	qs->sk.sk_state_change(&qs->sk);
 	qt_sock_queue_close(qd, qs);
@@ -136,6 +147,7 @@ static void qt_sock_peer_done(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct sock *sk = &qs->sk;
 
+	lockdep_assert_held(&qd->lock);
 	qs->state = QT_SS_CLOSED;
 	sk->sk_shutdown |= SHUTDOWN_MASK;
 	if (qs->rx_lost)
@@ -254,6 +266,7 @@ void qt_sock_tick(struct qtcpip_dev *qd)
 		if (qs->state == QT_SS_OPENING &&
 		    time_after_eq(jiffies, qs->open_deadline)) {
 			qs->state = QT_SS_UNCONN;
+			qt_sock_open_failed(qs);
 			qt_sock_set_error(qs, ETIMEDOUT);
 			qs->sk.sk_state_change(&qs->sk);
 			qt_sock_queue_close(qd, qs);
@@ -370,6 +383,7 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	/* OK: +QIOPEN follows. ERROR: no connection was started. */
 	if (cmd->status && qs->state == QT_SS_OPENING) {
 		qs->state = QT_SS_UNCONN;
+		qt_sock_open_failed(qs);
 		qt_sock_set_error(qs, cmd->status == -ENODEV ? ENODEV :
 				  cmd->code ? qt_dialect_errno(qd->dialect, cmd->code) :
 				  -cmd->status);
@@ -581,8 +595,10 @@ static int qt_release(struct socket *sock)
 		/* The close waits for the line to be back in command mode. */
 		if (qd->tp_sock == qs)
 			qt_tp_leave(qd);
-		/* Queued data still goes out; the close follows the last send. */
-		if (qs->state != QT_SS_CONNECTED || skb_queue_empty(&qs->txq))
+		/* Queued data (a UDP SERVICE's datagrams too) still goes out;
+		 * the close follows the last send (qt_send_done()).
+		 */
+		if (!qt_sock_can_send(qs) || skb_queue_empty(&qs->txq))
 			qt_sock_queue_close(qd, qs);
 		spin_unlock_bh(&qd->lock);
 	}

@@ -66,6 +66,13 @@ static inline struct qt_sock *qt_sk(const struct sock *sk)
 	return (struct qt_sock *)sk;
 }
 
+/* Whether AT+QISEND may go out: a connection, or a UDP SERVICE. */
+static inline bool qt_sock_can_send(const struct qt_sock *qs)
+{
+	return qs->state == QT_SS_CONNECTED ||
+	       (qs->state == QT_SS_LISTEN && qs->udp_service);
+}
+
 /* A command serving @qs holds a reference to it. */
 static inline void qt_cmd_set_sock(struct qt_cmd *cmd, struct qt_sock *qs)
 {

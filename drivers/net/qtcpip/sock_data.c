@@ -62,14 +62,40 @@ static char *qt_bc66_send_line(int id, const u8 *data, size_t n, bool hex_only)
 	return line;
 }
 
+/* The head of @qs's send queue, with a reference of its own: the queue
+ * may be purged (abort, peer close, reset) while the command uses it.
+ */
+static struct sk_buff *qt_txq_head(struct qt_sock *qs)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&qs->txq.lock, flags);
+	skb = skb_peek(&qs->txq);
+	if (skb)
+		skb_get(skb);
+	spin_unlock_irqrestore(&qs->txq.lock, flags);
+	return skb;
+}
+
+/* Built at issue time, perhaps again if the tty had no room the first
+ * time. The command owns what it writes: the BC66 line is a copy, the UC20
+ * payload the skb it holds a reference to.
+ */
 static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
 	struct qt_sock *qs = cmd->qs;
-	struct sk_buff *skb = skb_peek(&qs->txq);
+	struct sk_buff *skb;
 
-	if (!skb || qs->id < 0 || (qs->state != QT_SS_CONNECTED &&
-				   !(qs->state == QT_SS_LISTEN && qs->udp_service)))
+	lockdep_assert_held(&qd->lock);
+	consume_skb(cmd->skb);
+	cmd->skb = NULL;
+	if (qs->id < 0 || !qt_sock_can_send(qs))
 		return -ENODATA;
+	skb = qt_txq_head(qs);
+	if (!skb)
+		return -ENODATA;
+	cmd->skb = skb;
 	kfree(cmd->line);
 	if (qs->udp_service) {
 		cmd->line = kasprintf(GFP_ATOMIC, "AT+QISEND=%d,%u,\"%pI4\",%u",
@@ -77,8 +103,6 @@ static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 				      &QT_SKB_CB(skb)->addr.sin_addr,
 				      ntohs(QT_SKB_CB(skb)->addr.sin_port));
 		cmd->flags |= QT_CMDF_PROMPT;
-		cmd->payload = skb->data;
-		cmd->payload_len = skb->len;
 	} else if (qd->dialect->send_inline) {
 		cmd->line = qt_bc66_send_line(qs->id, skb->data, skb->len,
 					      qd->bc66_send_hex);
@@ -87,10 +111,8 @@ static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		cmd->line = kasprintf(GFP_ATOMIC, "AT+QISEND=%d,%u", qs->id,
 				      skb->len);
 		cmd->flags |= QT_CMDF_PROMPT;
-		/* The skb stays queued, so its data stays put, until done. */
-		cmd->payload = skb->data;
-		cmd->payload_len = skb->len;
 	}
+	cmd->payload_len = skb->len;
 	if (!cmd->line)
 		return -ENOMEM;
 	cmd->line_len = strlen(cmd->line);
@@ -98,16 +120,57 @@ static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	return 0;
 }
 
+/* Remove @skb from @qs's send queue if it is still there (a purge may have
+ * taken it already). Returns true if it was.
+ */
+static bool qt_txq_unlink(struct qt_sock *qs, struct sk_buff *skb)
+{
+	unsigned long flags;
+	bool found;
+
+	spin_lock_irqsave(&qs->txq.lock, flags);
+	found = skb && skb_peek(&qs->txq) == skb;
+	if (found)
+		__skb_unlink(skb, &qs->txq);
+	spin_unlock_irqrestore(&qs->txq.lock, flags);
+	return found;
+}
+
 static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
 	struct qt_sock *qs = cmd->qs;
-	struct sk_buff *skb;
+	struct sk_buff *skb = cmd->skb;
 
+	lockdep_assert_held(&qd->lock);
 	qs->send_queued = false;
 	cmd->qs = NULL;
-	if (!cmd->status) {
-		skb = skb_dequeue(&qs->txq);
-		if (skb) {
+	if (cmd->status == -ECANCELED) {
+		/* Nothing was sent. A socket that cannot send any more (its
+		 * id given back, not connected, detached) never will: drop
+		 * its data, or the next command would be cancelled again.
+		 * Else (no memory for the line) retry after a pause.
+		 */
+		if (qs->id < 0 || !qt_sock_can_send(qs) ||
+		    qd->state == QT_DEV_DEAD) {
+			skb_queue_purge(&qs->txq);
+		} else if (!skb_queue_empty(&qs->txq)) {
+			qs->send_retry = true;
+			qs->send_retry_at = jiffies + HZ / 10;
+		}
+	} else if (cmd->status == -ENODEV) {
+		/* Detached: nothing of this socket goes out any more. */
+		qd->netdev->stats.tx_errors++;
+		skb_queue_purge(&qs->txq);
+		if (qt_sock_can_send(qs)) {
+			qs->state = QT_SS_CLOSED;
+			qs->sk.sk_shutdown |= SEND_SHUTDOWN;
+			qt_sock_set_error(qs, ENODEV);
+		}
+	} else if (!cmd->status) {
+		/* Only the skb this command sent: a purge may have taken it
+		 * and new data taken its place.
+		 */
+		if (qt_txq_unlink(qs, skb)) {
 			qd->netdev->stats.tx_packets++;
 			qd->netdev->stats.tx_bytes += skb->len;
 			consume_skb(skb);
@@ -127,14 +190,16 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		if (qs->sk.sk_type == SOCK_STREAM) {
 			qt_sock_abort(qd, qs, ETIMEDOUT);
 		} else {
-			kfree_skb(skb_dequeue(&qs->txq));
+			if (qt_txq_unlink(qs, skb))
+				kfree_skb(skb);
 			qt_sock_set_error(qs, EIO);
 		}
-	} else if (cmd->status != -ECANCELED && qs->udp_service) {
+	} else if (qs->udp_service) {
 		/* One datagram refused (bad address...): drop it, go on. */
 		qd->netdev->stats.tx_errors++;
-		kfree_skb(skb_dequeue(&qs->txq));
-	} else if (cmd->status != -ECANCELED && qs->state == QT_SS_CONNECTED) {
+		if (qt_txq_unlink(qs, skb))
+			kfree_skb(skb);
+	} else if (qs->state == QT_SS_CONNECTED) {
 		/* ERROR: the connection is gone on the module's side. */
 		qd->netdev->stats.tx_errors++;
 		skb_queue_purge(&qs->txq);
@@ -142,10 +207,10 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		qs->sk.sk_shutdown |= SEND_SHUTDOWN;
 		qt_sock_set_error(qs, cmd->status == -ENODEV ? ENODEV : EPIPE);
 	}
-	if (!qs->send_retry)
+	if (!qs->send_retry && cmd->status != -ECANCELED)
 		qt_sock_schedule_send(qd, qs);
 	if (qs->releasing && (skb_queue_empty(&qs->txq) ||
-			      qs->state != QT_SS_CONNECTED))
+			      !qt_sock_can_send(qs)))
 		qt_sock_queue_close(qd, qs);
 	sock_put(&qs->sk);
 }
@@ -155,15 +220,19 @@ void qt_sock_schedule_send(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_cmd *cmd;
 
+	lockdep_assert_held(&qd->lock);
 	if (qd->tp_sock == qs) {
 		/* Transparent: raw bytes, written by the engine's work. */
 		qt_engine_kick(qd);
 		return;
 	}
 
+	/* No send behind a close or on a dead device: it could only be
+	 * cancelled (and its callback would queue the next one).
+	 */
 	if (qs->send_queued || qs->send_retry || skb_queue_empty(&qs->txq) ||
-	    (qs->state != QT_SS_CONNECTED &&
-	     !(qs->state == QT_SS_LISTEN && qs->udp_service)))
+	    qs->id < 0 || qs->close_queued || qd->state == QT_DEV_DEAD ||
+	    !qt_sock_can_send(qs))
 		return;
 	cmd = qt_cmd_new(GFP_ATOMIC, NULL);
 	if (!cmd) {
@@ -369,6 +438,18 @@ void qt_sock_rx_abort(struct qtcpip_dev *qd)
 	qd->rx_sock = NULL;
 }
 
+/* Whether sendmsg() may queue now: a connection, or a datagram socket
+ * whose open is under way (the datagram goes once it is open).
+ */
+static bool qt_send_ready(struct sock *sk)
+{
+	enum qt_sock_state state = READ_ONCE(qt_sk(sk)->state);
+
+	return (state == QT_SS_CONNECTED ||
+		(state == QT_SS_OPENING && sk->sk_type == SOCK_DGRAM)) &&
+	       sock_writeable(sk);
+}
+
 /* Wait until the send buffer has room. Under lock_sock; released while
  * waiting so that readers and the engine go on.
  */
@@ -383,7 +464,7 @@ static int qt_wait_for_room(struct sock *sk, long *timeo)
 			return sock_error(sk);
 		if (sk->sk_shutdown & SEND_SHUTDOWN)
 			return -EPIPE;
-		if (READ_ONCE(qs->state) == QT_SS_CONNECTED && sock_writeable(sk))
+		if (qt_send_ready(sk))
 			return 0;
 		if (READ_ONCE(qs->state) != QT_SS_OPENING &&
 		    READ_ONCE(qs->state) != QT_SS_CONNECTED)
@@ -397,8 +478,7 @@ static int qt_wait_for_room(struct sock *sk, long *timeo)
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, timeo,
 			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-			      (READ_ONCE(qs->state) == QT_SS_CONNECTED &&
-			       sock_writeable(sk)) ||
+			      qt_send_ready(sk) ||
 			      (READ_ONCE(qs->state) != QT_SS_OPENING &&
 			       READ_ONCE(qs->state) != QT_SS_CONNECTED), &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
@@ -463,14 +543,24 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return -EOPNOTSUPP;
 	if (msg->msg_name && !dgram)
 		return -EISCONN;
+	/* Neither module sends an empty datagram (a UC20 takes
+	 * AT+QISEND=<id>,0 for a query): refuse it rather than fake it.
+	 */
+	if (dgram && !len)
+		return -EINVAL;
 	if (READ_ONCE(qs->udp_service))
 		return qt_send_service(sock, msg, len);
 	if (msg->msg_name) {
-		/* UDP: sendto() on an unconnected socket connects it first. */
+		/* UDP: sendto() on an unconnected socket connects it first;
+		 * without waiting when non-blocking: the datagram is queued
+		 * and goes once the connection is open.
+		 */
 		if (READ_ONCE(qs->state) == QT_SS_UNCONN) {
 			err = sock->ops->connect(sock, msg->msg_name,
-						 msg->msg_namelen, 0);
-			if (err)
+						 msg->msg_namelen,
+						 msg->msg_flags & MSG_DONTWAIT ?
+						 O_NONBLOCK : 0);
+			if (err && err != -EINPROGRESS)
 				return err;
 		} else {
 			return -EISCONN;
@@ -479,7 +569,16 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	lock_sock(sk);
 	qd = qs->qd;
 	if (!qd || READ_ONCE(qs->state) == QT_SS_UNCONN) {
-		err = dgram ? -EDESTADDRREQ : -ENOTCONN;
+		/* A non-blocking sendto()'s open may have failed already. */
+		err = sk->sk_err ? sock_error(sk) :
+		      dgram ? -EDESTADDRREQ : -ENOTCONN;
+		goto out;
+	}
+	/* Stream: nothing to send is no command at all. */
+	if (!len) {
+		if (READ_ONCE(qs->state) == QT_SS_CLOSED ||
+		    (sk->sk_shutdown & SEND_SHUTDOWN))
+			err = -EPIPE;
 		goto out;
 	}
 	max = qd->dialect->max_send;
@@ -505,7 +604,8 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_OPENING) {
 			spin_unlock_bh(&qd->lock);
 			kfree_skb(skb);
-			err = -EPIPE;
+			/* A datagram's open failed: that error, not EPIPE. */
+			err = dgram && sk->sk_err ? sock_error(sk) : -EPIPE;
 			break;
 		}
 		skb_queue_tail(&qs->txq, skb);
