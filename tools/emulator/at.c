@@ -765,8 +765,17 @@ static void guard_cb(void *arg)
 {
 	(void)arg;
 	A.guard_timer = 0;
-	if (A.mode != AM_TRANS || A.plus != 3)
+	if (A.mode != AM_TRANS || !A.plus)
 		return;
+	if (A.plus < 3) {
+		/* fewer than three: no escape, the pluses are data */
+		while (A.plus) {
+			buf_putc(&A.tbuf, '+');
+			A.plus--;
+		}
+		trans_send();
+		return;
+	}
 	trans_send();
 	trans_leave("OK");
 }
@@ -812,10 +821,9 @@ static size_t trans_input(const unsigned char *p, size_t n, uint64_t t)
 		if (A.plus) {
 			if (b == '+' && A.plus < 3 && t - A.plus_t <= guard) {
 				A.last_rx = t;
-				if (++A.plus == 3)
-					A.guard_timer = ev_timer(guard,
-								 guard_cb,
-								 NULL);
+				A.plus++;
+				ev_cancel(&A.guard_timer);
+				A.guard_timer = ev_timer(guard, guard_cb, NULL);
 				continue;
 			}
 			/* the pluses were data after all */
@@ -829,6 +837,7 @@ static size_t trans_input(const unsigned char *p, size_t n, uint64_t t)
 			A.plus = 1;
 			A.plus_t = t;
 			A.last_rx = t;
+			A.guard_timer = ev_timer(guard, guard_cb, NULL);
 			continue;
 		}
 		buf_putc(&A.tbuf, b);

@@ -783,9 +783,30 @@ out:
 	return err;
 }
 
+/* BC66 AT+QICFG answered OK: the parser and the send path follow the
+ * module's formats before the engine issues the next command (a send
+ * built with the old format would be misread). Under qd->lock.
+ */
+static void qt_genl_cfg_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	unsigned int a, b;
+
+	lockdep_assert_held(&qd->lock);
+	if (cmd->status)
+		return;
+	if (sscanf(cmd->line, "AT+QICFG=\"viewmode\",%u", &a) == 1) {
+		qt_parser_set_viewmode(&qd->parser, a == 1);
+	} else if (sscanf(cmd->line, "AT+QICFG=\"dataformat\",%u,%u",
+			  &a, &b) == 2) {
+		qd->bc66_send_hex = a == 1;
+		qt_parser_set_recv_hex(&qd->parser, b == 1);
+	}
+}
+
 int qt_genl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qt_cmd *cmd = NULL;
 	struct nlattr *a;
 	const char *name;
 	int n, rem, err, nv = 0;
@@ -812,23 +833,33 @@ int qt_genl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (n == 2)
-		err = qt_genl_exec(qd, info, 0, NULL, 0,
-				   "AT+QICFG=\"%s\",%u,%u", name, v[0], v[1]);
+		cmd = qt_cmd_new(GFP_KERNEL, "AT+QICFG=\"%s\",%u,%u", name,
+				 v[0], v[1]);
 	else
-		err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QICFG=\"%s\",%u",
-				   name, v[0]);
-	if (err || qd->dialect->model != QT_MODEL_BC66)
+		cmd = qt_cmd_new(GFP_KERNEL, "AT+QICFG=\"%s\",%u", name, v[0]);
+	err = -ENOMEM;
+	if (!cmd)
 		goto out;
-	/* The parser and the send path follow the module's formats. */
-	spin_lock_bh(&qd->lock);
-	if (!strcmp(name, "viewmode")) {
-		qt_parser_set_viewmode(&qd->parser, v[0] == 1);
-	} else {
-		qd->bc66_send_hex = v[0] == 1;
-		qt_parser_set_recv_hex(&qd->parser, v[1] == 1);
+	cmd->flags = QT_CMDF_GETERROR;
+	if (qd->dialect->model == QT_MODEL_BC66)
+		cmd->done = qt_genl_cfg_done;
+	/* Interruptible: a user's Ctrl-C ends the wait, not the command. */
+	refcount_inc(&cmd->ref);
+	qt_cmd_queue(qd, cmd);
+	err = -EINTR;
+	if (wait_for_completion_interruptible(&cmd->comp))
+		goto out;
+	err = cmd->status;
+	if (err == -EIO && cmd->code) {
+		qt_extack(info, NULL, qt_dialect_errtext(qd->dialect, cmd->code));
+		err = -qt_dialect_errno(qd->dialect, cmd->code);
+	} else if (err == -ETIMEDOUT) {
+		GENL_SET_ERR_MSG(info, "the module did not answer in time");
+	} else if (err == -EIO) {
+		GENL_SET_ERR_MSG(info, "the module answered ERROR");
 	}
-	spin_unlock_bh(&qd->lock);
 out:
+	qt_cmd_put(cmd);
 	qtcpip_dev_put(qd);
 	return err;
 }

@@ -112,6 +112,26 @@ size_t qtcpip_dev_write_room(struct qtcpip_dev *qd)
 	return room;
 }
 
+/* Forget what is queued for the module, here and in the tty driver: user
+ * bytes of a transparent connection that ended must not reach the
+ * module's command interpreter. Returns how many bytes were dropped.
+ */
+size_t qtcpip_dev_tx_discard(struct qtcpip_dev *qd)
+{
+	size_t n;
+
+	spin_lock_bh(&qd->txlock);
+	n = qd->txlen;
+	qd->txlen = 0;
+	qd->txhead = 0;
+	if (qd->tty && !qd->dead) {
+		n += tty_chars_in_buffer(qd->tty);
+		tty_driver_flush_buffer(qd->tty);
+	}
+	spin_unlock_bh(&qd->txlock);
+	return n;
+}
+
 /* Queue @len bytes for the module. Returns -ENOSPC when they do not fit
  * (the caller retries after the queue drained) and -ENODEV once the tty
  * is gone.

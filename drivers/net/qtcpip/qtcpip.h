@@ -26,6 +26,11 @@
  */
 #define QTCPIP_TXBUF_SIZE	8192
 
+/* Transparent mode: what may follow the module's OK or NO CARRIER (its
+ * held URCs) before the line goes quiet.
+ */
+#define QT_TP_HOLD_MAX		1024
+
 struct qt_sock;
 struct qtcpip_dev;
 
@@ -156,12 +161,18 @@ struct qtcpip_dev {
 	bool transparent;		/* the line carries tp_sock's bytes */
 	bool tp_leaving;		/* "+++" sequence under way */
 	bool tp_plus_sent;		/* ... its "+++" written, OK awaited */
-	bool tp_ok_armed;		/* an OK in the stream ends the mode */
+	bool tp_user_leave;		/* the user asked to leave: stay out */
+	bool tp_suspect;		/* an ending seen: tp_held starts with it */
+	bool tp_tx_holding;		/* a user '+' after silence: no byte yet */
+	unsigned long tp_tx_hold;	/* jiffies: ... until then */
 	unsigned long tp_plus_at;	/* jiffies: the first "+++" written */
+	unsigned long tp_plus_last;	/* jiffies: the latest "+++" written */
 	struct qt_sock *tp_sock;	/* ref held */
-	u8 tp_hold[16];			/* tail that may start NO CARRIER/OK */
-	size_t tp_hold_len;
-	u8 tp_replay[256];		/* command-mode bytes after OK/NO CARRIER */
+	u8 tp_held[QT_TP_HOLD_MAX];	/* raw bytes not delivered yet */
+	size_t tp_held_len;
+	size_t tp_held_skip;		/* ... of which the reader has these */
+	size_t tp_discarded;		/* user bytes dropped at a NO CARRIER */
+	u8 tp_replay[256];		/* unused: the ending is decided later */
 	size_t tp_replay_len;
 	unsigned long tp_last_tx;
 	int tp_plus_tries;
@@ -187,6 +198,7 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
 size_t qtcpip_dev_write_room(struct qtcpip_dev *qd);
 bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
 unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd);
+size_t qtcpip_dev_tx_discard(struct qtcpip_dev *qd);
 
 /* netdev.c */
 struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd);
@@ -230,7 +242,8 @@ void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot);
 void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len);
 void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs);
 void qt_tp_tx(struct qtcpip_dev *qd);
-void qt_tp_leave(struct qtcpip_dev *qd);
+void qt_tp_leave(struct qtcpip_dev *qd, bool user);
+void qt_tp_tick(struct qtcpip_dev *qd);
 void qt_tp_abort(struct qtcpip_dev *qd);
 void qt_tp_leave_work(struct work_struct *work);
 

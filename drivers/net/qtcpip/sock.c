@@ -7,6 +7,7 @@
  * reaches sockets only through qd->conn[], which holds a reference.
  */
 
+#include <linux/capability.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <net/ipv6.h>
@@ -186,8 +187,23 @@ void qt_sock_event_closed(struct qtcpip_dev *qd, int id)
 /* Called when a drain found the module's buffer empty. Under qd->lock. */
 void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
-	if (qs->peer_closed && qs->state == QT_SS_CONNECTED)
+	struct qt_cmd *cmd;
+
+	lockdep_assert_held(&qd->lock);
+	if (qs->peer_closed && qs->state == QT_SS_CONNECTED) {
 		qt_sock_peer_done(qd, qs);
+		return;
+	}
+	/* The driver took a transparent connection out for a while (a slow
+	 * reader, a peer's NO CARRIER): what the module held is read.
+	 */
+	if (qs->tp_resume && qs->state == QT_SS_CONNECTED && !qs->releasing &&
+	    !qd->transparent && qs->id >= 0) {
+		qs->tp_resume = false;
+		cmd = qt_sock_mode_cmd(qs, QTCPIP_MODE_TRANSPARENT, GFP_ATOMIC);
+		if (cmd)
+			qt_cmd_queue_locked(qd, cmd);
+	}
 }
 
 void qt_sock_event_recv(struct qtcpip_dev *qd, int id)
@@ -278,6 +294,7 @@ void qt_sock_tick(struct qtcpip_dev *qd)
 		if (qs->rx_hint)
 			qt_sock_schedule_read(qd, qs);
 	}
+	qt_tp_tick(qd);
 	spin_unlock_bh(&qd->lock);
 }
 
@@ -594,7 +611,7 @@ static int qt_release(struct socket *sock)
 		qt_sock_release_children(qd, qs);
 		/* The close waits for the line to be back in command mode. */
 		if (qd->tp_sock == qs)
-			qt_tp_leave(qd);
+			qt_tp_leave(qd, true);
 		/* Queued data (a UDP SERVICE's datagrams too) still goes out;
 		 * the close follows the last send (qt_send_done()).
 		 */
@@ -721,6 +738,53 @@ static int qt_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/* AT+QISWTMD's answer: the new mode applies before the engine issues
+ * anything else (it is kicked after this), so that no command follows a
+ * CONNECT into the data connection. Under qd->lock.
+ */
+static void qt_mode_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	struct qt_sock *qs = cmd->qs;
+	int id, mode;
+
+	lockdep_assert_held(&qd->lock);
+	if (!cmd->status &&
+	    sscanf(cmd->line, "AT+QISWTMD=%d,%d", &id, &mode) == 2) {
+		if (mode == QTCPIP_MODE_TRANSPARENT) {
+			/* The module is in data mode now, whatever became of
+			 * the socket: the line must follow it.
+			 */
+			if (cmd->final == QT_FINAL_CONNECT && !qd->transparent) {
+				qt_tp_enter(qd, qs);
+				if (qs->releasing || qs->state != QT_SS_CONNECTED)
+					qt_tp_leave(qd, true);
+			}
+		} else {
+			qs->mode = mode;
+			if (mode == QTCPIP_MODE_BUFFER) {
+				qs->rx_hint = true;
+				qt_sock_schedule_read(qd, qs);
+			}
+		}
+	}
+	cmd->qs = NULL;
+	sock_put(&qs->sk);
+}
+
+/* AT+QISWTMD=<id>,<mode> for @qs, or NULL (no memory). */
+struct qt_cmd *qt_sock_mode_cmd(struct qt_sock *qs, int mode, gfp_t gfp)
+{
+	struct qt_cmd *cmd;
+
+	cmd = qt_cmd_new(gfp, "AT+QISWTMD=%d,%d", qs->id, mode);
+	if (!cmd)
+		return NULL;
+	cmd->flags = QT_CMDF_GETERROR;
+	cmd->done = qt_mode_done;
+	qt_cmd_set_sock(cmd, qs);
+	return cmd;
+}
+
 /* AT+QISWTMD on a live connection, or "+++" out of transparent mode.
  * Under lock_sock.
  */
@@ -728,17 +792,21 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 {
 	struct qtcpip_dev *qd = qs->qd;
 	struct qt_cmd *cmd;
-	int err, id;
+	int err;
 
 	if (READ_ONCE(qs->state) != QT_SS_CONNECTED || !qd)
 		return -ENOTCONN;
+	spin_lock_bh(&qd->lock);
+	/* The user decides now: no automatic return to transparent. */
+	qs->tp_resume = false;
+	spin_unlock_bh(&qd->lock);
 	if (mode == qs->mode)
 		return 0;
 	if (mode == QTCPIP_MODE_TRANSPARENT && !qd->dialect->has_transparent)
 		return -EOPNOTSUPP;
 	if (qs->mode == QTCPIP_MODE_TRANSPARENT) {
 		spin_lock_bh(&qd->lock);
-		qt_tp_leave(qd);
+		qt_tp_leave(qd, true);
 		spin_unlock_bh(&qd->lock);
 		release_sock(&qs->sk);
 		err = wait_event_interruptible(qd->async_wait,
@@ -751,32 +819,20 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 			return 0;
 	}
 	spin_lock_bh(&qd->lock);
-	id = qs->id;
-	if (mode == QTCPIP_MODE_TRANSPARENT && qd->transparent)
-		id = -EBUSY;
-	spin_unlock_bh(&qd->lock);
-	if (id < 0)
-		return id == -EBUSY ? -EBUSY : -ENOTCONN;
-	cmd = qt_cmd_new(GFP_KERNEL, "AT+QISWTMD=%d,%d", id, mode);
-	if (!cmd)
-		return -ENOMEM;
-	cmd->flags = QT_CMDF_GETERROR;
-	err = qt_cmd_exec(qd, cmd);
-	if (!err) {
-		spin_lock_bh(&qd->lock);
-		if (mode == QTCPIP_MODE_TRANSPARENT &&
-		    cmd->final == QT_FINAL_CONNECT)
-			qt_tp_enter(qd, qs);
-		else
-			qs->mode = mode;
-		if (mode == QTCPIP_MODE_BUFFER) {
-			qs->rx_hint = true;
-			qt_sock_schedule_read(qd, qs);
-		}
-		spin_unlock_bh(&qd->lock);
-	} else if (err == -EIO && cmd->code) {
-		err = -qt_dialect_errno(qd->dialect, cmd->code);
+	if (qs->id < 0 || qs->state != QT_SS_CONNECTED) {
+		err = -ENOTCONN;
+	} else if (mode == QTCPIP_MODE_TRANSPARENT && qd->transparent) {
+		err = -EBUSY;
+	} else {
+		cmd = qt_sock_mode_cmd(qs, mode, GFP_ATOMIC);
+		err = cmd ? 0 : -ENOMEM;
 	}
+	spin_unlock_bh(&qd->lock);
+	if (err)
+		return err;
+	err = qt_cmd_exec(qd, cmd);
+	if (err == -EIO && cmd->code)
+		err = -qt_dialect_errno(qd->dialect, cmd->code);
 	qt_cmd_put(cmd);
 	return err;
 }
@@ -839,6 +895,12 @@ static int qt_setsockopt(struct socket *sock, int level, int optname,
 	case QTCPIP_ACCESS_MODE:
 		if (val < QTCPIP_MODE_BUFFER || val > QTCPIP_MODE_TRANSPARENT)
 			err = -EINVAL;
+		/* It hands the serial line, and so the module's command
+		 * interpreter's neighbourhood, to one connection.
+		 */
+		else if (val == QTCPIP_MODE_TRANSPARENT &&
+			 !capable(CAP_NET_ADMIN))
+			err = -EPERM;
 		else if (READ_ONCE(qs->state) == QT_SS_UNCONN)
 			qs->mode = val;
 		else

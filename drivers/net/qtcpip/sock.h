@@ -47,6 +47,7 @@ struct qt_sock {
 	bool switch_queued;		/* AT+QISWTMD to buffer mode */
 	bool peer_closed;		/* "closed" URC seen */
 	bool releasing;			/* the user closed the socket */
+	bool tp_resume;			/* back to transparent once drained */
 	struct sk_buff_head txq;	/* data waiting for AT+QISEND */
 	u64 rx_lost;			/* bytes that could not be kept */
 	u16 lport;			/* bind(): the module's local port */
@@ -97,6 +98,7 @@ void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs);
 struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk);
 int qt_sock_wait_open(struct sock *sk, long timeo);
 void qt_sock_init(struct qt_sock *qs);
+struct qt_cmd *qt_sock_mode_cmd(struct qt_sock *qs, int mode, gfp_t gfp);
 
 /* sock_server.c */
 int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen);

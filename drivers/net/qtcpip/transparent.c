@@ -7,9 +7,25 @@
  * queue (their deadlines start when they are written). The connection
  * leaves with "+++" between two guard times of silence (manual 1.2), the
  * module answering OK and going to buffer mode; or the module leaves by
- * itself with NO CARRIER when the connection drops. Both endings arrive
- * inside the raw stream, so the tail of each chunk that could be the
- * start of one is held back until the next chunk tells.
+ * itself with NO CARRIER when the connection drops.
+ *
+ * Both endings arrive inside the raw stream, where the remote peer can
+ * write the same bytes. The rules that keep its bytes data:
+ *  - an OK counts only after our own "+++", a NO CARRIER only as a reason
+ *    to send one: from the first ending seen, nothing more is delivered or
+ *    written, the bytes are held, and "+++" is sent with its guard times;
+ *  - once that "+++" had time to act, the module is in command mode
+ *    whichever way it was before, and the line has gone quiet: the LAST
+ *    ending in the held bytes is the module's (the peer can send nothing
+ *    after the module's own ending), what precedes it is data, what follows
+ *    it is command-mode output (held URCs);
+ *  - user bytes never form "+++" between guard times: a '+' that follows
+ *    silence is written alone and followed by twice the guard time of
+ *    silence, so no three '+' can come within one guard time of it;
+ *  - user bytes still queued when a NO CARRIER shows are discarded, never
+ *    left for the module's command interpreter; if the NO CARRIER was the
+ *    peer's, the connection is reset (its outgoing stream has a hole).
+ * Documentation/networking/qtcpip.rst has the trust model.
  */
 
 #include <linux/jiffies.h>
@@ -27,6 +43,31 @@
 #define QT_PLUS_WAIT_MS	3000
 #define QT_PLUS_MAX_MS	30000
 #define QT_PLUS_TRIES	3
+/* After an ending, the module's held URCs come at once: this much quiet
+ * ends them.
+ */
+#define QT_QUIET_MS	500
+/* A user '+' that follows this much silence could start an escape; it is
+ * followed by QT_PLUS_GAP_MS of silence. Both leave room for the module
+ * and the line to see the timing up to QT_GUARD_MS / 2 off.
+ */
+#define QT_PLUS_QUIET_MS	(QT_GUARD_MS / 4)
+#define QT_PLUS_GAP_MS		(2 * QT_GUARD_MS)
+/* Receive: past SO_RCVBUF the connection leaves for buffer mode, where the
+ * module holds the data; what the line still brings meanwhile is bounded
+ * by the module's output queue and the guard times (about 25 KiB at
+ * 115200 baud). Beyond this much more it is dropped and counted.
+ */
+#define QT_TP_RX_SLACK	(128 * 1024)
+/* The line brings a few bytes per receive_buf call: gather them in skbs
+ * of this size, so that SO_RCVBUF counts payload, not overhead.
+ */
+#define QT_TP_SKB	2048
+/* A held tail that could begin an ending is given to the reader after
+ * this much quiet (the module writes an ending in one go); it is still
+ * matched against what comes next.
+ */
+#define QT_TAIL_MS	200
 
 static const char qt_no_carrier[] = "\r\nNO CARRIER\r\n";
 static const char qt_ok[] = "\r\nOK\r\n";
@@ -42,6 +83,17 @@ static size_t qt_tail_match(const u8 *p, size_t n, const char *term)
 	return 0;
 }
 
+/* Where the first @term in @p (@n) at or after @from starts, or -1. */
+static long qt_find_first(const u8 *p, size_t n, size_t from, const char *term)
+{
+	size_t tl = strlen(term), i;
+
+	for (i = from; i + tl <= n; i++)
+		if (p[i] == '\r' && !memcmp(p + i, term, tl))
+			return i;
+	return -1;
+}
+
 /* Where the last @term in @p (@n) starts, or -1. */
 static long qt_find_last(const u8 *p, size_t n, const char *term)
 {
@@ -53,28 +105,103 @@ static long qt_find_last(const u8 *p, size_t n, const char *term)
 	return -1;
 }
 
-static void qt_tp_deliver(struct qtcpip_dev *qd, const u8 *p, size_t n)
+/* An OK means something only once our "+++" is out. */
+static bool qt_tp_ok_counts(struct qtcpip_dev *qd)
+{
+	return qd->tp_plus_sent || qd->tp_plus_tries;
+}
+
+/* The first ending in @p (@n) from @from; its length in @tl. */
+static long qt_tp_find_end(struct qtcpip_dev *qd, const u8 *p, size_t n,
+			   size_t from, size_t *tl)
+{
+	long nc = qt_find_first(p, n, from, qt_no_carrier), ok = -1;
+
+	if (qt_tp_ok_counts(qd))
+		ok = qt_find_first(p, n, from, qt_ok);
+	if (ok >= 0 && (nc < 0 || ok < nc)) {
+		*tl = strlen(qt_ok);
+		return ok;
+	}
+	*tl = strlen(qt_no_carrier);
+	return nc;
+}
+
+/* Bytes at the end of @p (@n) that could begin an ending. */
+static size_t qt_tp_tail(struct qtcpip_dev *qd, const u8 *p, size_t n)
+{
+	size_t keep = qt_tail_match(p, n, qt_no_carrier);
+
+	if (qt_tp_ok_counts(qd))
+		keep = max(keep, qt_tail_match(p, n, qt_ok));
+	return keep;
+}
+
+/* Queue @an bytes of @a then @bn of @b to the transparent socket. */
+static void qt_tp_deliver(struct qtcpip_dev *qd, const u8 *a, size_t an,
+			  const u8 *b, size_t bn)
 {
 	struct qt_sock *qs = qd->tp_sock;
+	size_t n = an + bn;
 	struct sk_buff *skb;
+	bool merged = false;
+	struct sock *sk;
+	int rmem;
 
+	lockdep_assert_held(&qd->lock);
 	if (!n || !qs)
 		return;
-	if (sock_flag(&qs->sk, SOCK_DEAD))
+	sk = &qs->sk;
+	if (sock_flag(sk, SOCK_DEAD) || qs->releasing)
 		return;
-	skb = alloc_skb(n, GFP_ATOMIC);
+	rmem = atomic_read(&sk->sk_rmem_alloc);
+	if (rmem > READ_ONCE(sk->sk_rcvbuf) + QT_TP_RX_SLACK) {
+		/* Far more than a module still sends once asked to stop. */
+		qs->rx_lost += n;
+		qd->netdev->stats.rx_dropped++;
+		return;
+	}
+	qd->netdev->stats.rx_bytes += n;
+	/* Into the last queued skb while no reader (socket lock) can be
+	 * taking bytes off it.
+	 */
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		unsigned long flags;
+
+		spin_lock_irqsave(&sk->sk_receive_queue.lock, flags);
+		skb = skb_peek_tail(&sk->sk_receive_queue);
+		if (skb && skb_tailroom(skb) >= n) {
+			skb_put_data(skb, a, an);
+			skb_put_data(skb, b, bn);
+			merged = true;
+		}
+		spin_unlock_irqrestore(&sk->sk_receive_queue.lock, flags);
+	}
+	bh_unlock_sock(sk);
+	if (merged) {
+		sk->sk_data_ready(sk);
+		goto check;
+	}
+	skb = alloc_skb(max_t(size_t, n, QT_TP_SKB), GFP_ATOMIC);
 	if (!skb) {
 		qs->rx_lost += n;
 		qd->netdev->stats.rx_dropped++;
 		return;
 	}
-	skb_put_data(skb, p, n);
+	skb_put_data(skb, a, an);
+	skb_put_data(skb, b, bn);
 	memset(skb->cb, 0, sizeof(struct qt_skb_cb));
 	qd->netdev->stats.rx_packets++;
-	qd->netdev->stats.rx_bytes += n;
-	skb_set_owner_r(skb, &qs->sk);
-	skb_queue_tail(&qs->sk.sk_receive_queue, skb);
-	qs->sk.sk_data_ready(&qs->sk);
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+check:
+	/* The reader is behind: let the module hold the rest (TCP then
+	 * slows the peer down), and come back once it is read.
+	 */
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		qt_tp_leave(qd, false);
 }
 
 /* Give the line back to the engine; returns the socket that had it (its
@@ -84,11 +211,14 @@ static struct qt_sock *qt_tp_release_line(struct qtcpip_dev *qd)
 {
 	struct qt_sock *qs = qd->tp_sock;
 
+	lockdep_assert_held(&qd->lock);
 	qd->transparent = false;
 	qd->tp_leaving = false;
 	qd->tp_plus_sent = false;
-	qd->tp_ok_armed = false;
-	qd->tp_hold_len = 0;
+	qd->tp_suspect = false;
+	qd->tp_tx_holding = false;
+	qd->tp_held_len = 0;
+	qd->tp_held_skip = 0;
 	qd->tp_sock = NULL;
 	qt_parser_set_raw(&qd->parser, false);
 	wake_up_all(&qd->async_wait);
@@ -98,8 +228,10 @@ static struct qt_sock *qt_tp_release_line(struct qtcpip_dev *qd)
 /* The line is back in command mode. Under qd->lock. */
 static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
 {
+	bool resume = !qd->tp_user_leave, reset = qd->tp_discarded != 0;
 	struct qt_sock *qs = qt_tp_release_line(qd);
 
+	lockdep_assert_held(&qd->lock);
 	if (qs) {
 		qs->mode = QTCPIP_MODE_BUFFER;
 		/* What arrives from now on waits in the module's buffer. */
@@ -107,74 +239,209 @@ static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
 		if (carrier_lost && qs->state == QT_SS_CONNECTED) {
 			qs->peer_closed = true;
 			qt_sock_drained(qd, qs);
+		} else if (reset && qs->state == QT_SS_CONNECTED) {
+			/* The peer's NO CARRIER cost it bytes of our stream. */
+			qt_sock_abort(qd, qs, ECONNRESET);
 		} else {
+			/* Left for the reader or a false NO CARRIER: back to
+			 * transparent once the module's buffer is read.
+			 */
+			qs->tp_resume = resume && !qs->releasing;
 			qt_sock_schedule_read(qd, qs);
+			/* What the user queued goes out with AT+QISEND. */
+			qt_sock_schedule_send(qd, qs);
+			if (qs->releasing && skb_queue_empty(&qs->txq))
+				qt_sock_queue_close(qd, qs);
 		}
 		sock_put(&qs->sk);
 	}
+	qd->tp_discarded = 0;
 	qt_engine_kick(qd);
+}
+
+/* Give the reader tp_held up to @upto (what it has not had yet), and
+ * drop those bytes from tp_held. Under qd->lock.
+ */
+static void qt_tp_release_held(struct qtcpip_dev *qd, size_t upto)
+{
+	size_t from = min(qd->tp_held_skip, upto);
+
+	lockdep_assert_held(&qd->lock);
+	qt_tp_deliver(qd, qd->tp_held + from, upto - from, NULL, 0);
+	qd->tp_held_skip -= from;
+	memmove(qd->tp_held, qd->tp_held + upto, qd->tp_held_len - upto);
+	qd->tp_held_len -= upto;
+}
+
+/* The module is in command mode and the line quiet: the last ending held
+ * is the module's. Returns true if the command-mode output that followed
+ * it announced a reset. Under qd->lock.
+ */
+static bool qt_tp_decide(struct qtcpip_dev *qd)
+{
+	long nc = qt_find_last(qd->tp_held, qd->tp_held_len, qt_no_carrier);
+	long ok = qt_find_last(qd->tp_held, qd->tp_held_len, qt_ok);
+	size_t end, n = qd->tp_held_len;
+	bool lost = nc > ok;
+	bool reset;
+
+	lockdep_assert_held(&qd->lock);
+	if (nc < 0 && ok < 0) {
+		/* Nothing held is an ending after all: data. */
+		qt_tp_release_held(qd, n);
+		qd->tp_suspect = false;
+		return false;
+	}
+	end = lost ? nc + strlen(qt_no_carrier) : ok + strlen(qt_ok);
+	qt_tp_release_held(qd, lost ? nc : ok);
+	/* The rest stays in place for the parser (qt_tp_end keeps it). */
+	end -= lost ? nc : ok;
+	n = qd->tp_held_len;
+	qt_tp_end(qd, lost);
+	/* The module may hold the start of a line: "+++" (it was in command
+	 * mode already) or user bytes that were on the wire. End it, and skip
+	 * the answers that come before ATI's.
+	 */
+	qt_engine_resync_locked(qd, 0);
+	qt_parser_feed(&qd->parser, qd->tp_held + end, n - end);
+	reset = qd->reset_pending;
+	qd->reset_pending = false;
+	return reset;
+}
+
+/* An ending (or a peer's imitation) starts at tp_held[0]. */
+static void qt_tp_suspect(struct qtcpip_dev *qd)
+{
+	lockdep_assert_held(&qd->lock);
+	qd->tp_suspect = true;
+	/* If it is the module's, what we still queued would be taken as
+	 * commands: drop it now (before our "+++" nothing of ours is queued
+	 * but user bytes).
+	 */
+	if (!qd->tp_plus_sent)
+		qd->tp_discarded += qtcpip_dev_tx_discard(qd);
+	qt_tp_leave(qd, false);
 }
 
 /* Raw bytes from the module while transparent. Under qd->lock. */
 void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 {
-	u8 *buf;
-	size_t n = qd->tp_hold_len + len, keep, tl, rest;
-	long end;
-	bool lost;
+	lockdep_assert_held(&qd->lock);
+	while (len) {
+		u8 win[2 * sizeof(qt_no_carrier)];
+		size_t hl = qd->tp_held_len, wn, tl, keep;
+		long at;
 
-	buf = kmalloc(n, GFP_ATOMIC);
-	if (!buf) {
-		qt_tp_deliver(qd, qd->tp_hold, qd->tp_hold_len);
-		qt_tp_deliver(qd, data, len);
-		qd->tp_hold_len = 0;
+		if (qd->tp_suspect) {
+			if (len <= sizeof(qd->tp_held) - hl) {
+				memcpy(qd->tp_held + hl, data, len);
+				qd->tp_held_len += len;
+				return;
+			}
+			/* More than a module sends after its ending: the
+			 * first one held was the peer's. Data up to the next.
+			 */
+			at = qt_tp_find_end(qd, qd->tp_held, hl, 1, &tl);
+			if (at < 0) {
+				at = hl - qt_tp_tail(qd, qd->tp_held, hl);
+				qd->tp_suspect = false;
+			}
+			qt_tp_release_held(qd, at);
+			continue;
+		}
+		/* hl < sizeof(qt_no_carrier): a possible start of an ending.
+		 * Does an ending start in it?
+		 */
+		wn = min(len, sizeof(win) - hl);
+		memcpy(win, qd->tp_held, hl);
+		memcpy(win + hl, data, wn);
+		at = qt_tp_find_end(qd, win, hl + wn, 0, &tl);
+		if (at >= 0 && at < hl) {
+			/* win[at, at + tl) is the ending: hold it and on. */
+			qt_tp_release_held(qd, at);
+			memcpy(qd->tp_held, win + at, tl);
+			qd->tp_held_len = tl;
+			data += at + tl - hl;
+			len -= at + tl - hl;
+			qt_tp_suspect(qd);
+			continue;
+		}
+		/* Then in the new bytes. */
+		at = qt_tp_find_end(qd, data, len, 0, &tl);
+		if (at < 0 && len < sizeof(qt_no_carrier)) {
+			/* None, and the window is all there is (wn == len). */
+			keep = qt_tp_tail(qd, win, hl + wn);
+			if (keep <= len) {
+				qt_tp_release_held(qd, hl);
+				qt_tp_deliver(qd, data, len - keep, NULL, 0);
+				memcpy(qd->tp_held, data + len - keep, keep);
+				qd->tp_held_len = keep;
+			} else {
+				qt_tp_release_held(qd, hl + len - keep);
+				memcpy(qd->tp_held + qd->tp_held_len, data, len);
+				qd->tp_held_len += len;
+			}
+			return;
+		}
+		qt_tp_release_held(qd, hl);
+		if (at >= 0) {
+			qt_tp_deliver(qd, data, at, NULL, 0);
+			memcpy(qd->tp_held, data + at, tl);
+			qd->tp_held_len = tl;
+			data += at + tl;
+			len -= at + tl;
+			qt_tp_suspect(qd);
+			continue;
+		}
+		/* None: all but a tail that could start one is data. */
+		keep = qt_tp_tail(qd, data, len);
+		qt_tp_deliver(qd, data, len - keep, NULL, 0);
+		memcpy(qd->tp_held, data + len - keep, keep);
+		qd->tp_held_len = keep;
 		return;
 	}
-	memcpy(buf, qd->tp_hold, qd->tp_hold_len);
-	memcpy(buf + qd->tp_hold_len, data, len);
-	qd->tp_hold_len = 0;
-
-	/* What follows the module's answer is command-mode output already
-	 * (a "recv" URC for data it now buffers): the parser gets it back.
-	 */
-	end = qt_find_last(buf, n, qt_no_carrier);
-	tl = strlen(qt_no_carrier);
-	lost = end >= 0;
-	if (!lost && qd->tp_ok_armed) {
-		end = qt_find_last(buf, n, qt_ok);
-		tl = strlen(qt_ok);
-	}
-	if (end >= 0) {
-		qt_tp_deliver(qd, buf, end);
-		qt_tp_end(qd, lost);
-		rest = n - end - tl;
-		if (rest > sizeof(qd->tp_replay))
-			rest = sizeof(qd->tp_replay);
-		memcpy(qd->tp_replay, buf + end + tl, rest);
-		qd->tp_replay_len = rest;
-	} else {
-		keep = qt_tail_match(buf, n, qt_no_carrier);
-		if (qd->tp_ok_armed)
-			keep = max(keep, qt_tail_match(buf, n, qt_ok));
-		qt_tp_deliver(qd, buf, n - keep);
-		memcpy(qd->tp_hold, buf + n - keep, keep);
-		qd->tp_hold_len = keep;
-	}
-	kfree(buf);
 }
 
 /* CONNECT: @qs takes the line. Under qd->lock, from the parser. */
 void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
+	lockdep_assert_held(&qd->lock);
 	sock_hold(&qs->sk);
 	qd->tp_sock = qs;
 	qd->transparent = true;
+	qd->tp_leaving = false;
 	qd->tp_plus_sent = false;
-	qd->tp_ok_armed = false;
-	qd->tp_hold_len = 0;
+	qd->tp_plus_tries = 0;
+	qd->tp_user_leave = false;
+	qd->tp_suspect = false;
+	qd->tp_tx_holding = false;
+	qd->tp_held_len = 0;
+	qd->tp_held_skip = 0;
+	qd->tp_discarded = 0;
+	qd->tp_last_tx = jiffies;
 	qs->mode = QTCPIP_MODE_TRANSPARENT;
+	qs->tp_resume = false;
 	qt_parser_set_raw(&qd->parser, true);
 	qt_engine_kick(qd);
+}
+
+/* Every 100 ms: a held user '+' had its silence; a held tail that could
+ * begin an ending was followed by quiet. Under qd->lock.
+ */
+void qt_tp_tick(struct qtcpip_dev *qd)
+{
+	lockdep_assert_held(&qd->lock);
+	if (!qd->transparent)
+		return;
+	if (qd->tp_tx_holding && time_after_eq(jiffies, qd->tp_tx_hold))
+		qt_engine_kick(qd);
+	if (!qd->tp_suspect && qd->tp_held_len > qd->tp_held_skip &&
+	    time_after(jiffies, qd->last_rx + msecs_to_jiffies(QT_TAIL_MS))) {
+		/* Delivered, but kept to match what follows. */
+		qt_tp_deliver(qd, qd->tp_held + qd->tp_held_skip,
+			      qd->tp_held_len - qd->tp_held_skip, NULL, 0);
+		qd->tp_held_skip = qd->tp_held_len;
+	}
 }
 
 /* Feed the transparent socket's queued bytes to the line. Under qd->lock,
@@ -183,18 +450,50 @@ void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
 void qt_tp_tx(struct qtcpip_dev *qd)
 {
 	struct qt_sock *qs = qd->tp_sock;
+	unsigned long quiet = msecs_to_jiffies(QT_PLUS_QUIET_MS);
 	struct sk_buff *skb;
+	bool lone;
+	size_t n;
 
+	lockdep_assert_held(&qd->lock);
 	if (!qs || qd->tp_leaving)
 		return;
+	if (qd->tp_tx_holding) {
+		if (time_before(jiffies, qd->tp_tx_hold))
+			return;
+		qd->tp_tx_holding = false;
+	}
+	/* Only this function takes skbs off txq while transparent; sendmsg
+	 * and SIOCOUTQ use txq.lock.
+	 */
 	while ((skb = skb_peek(&qs->txq))) {
-		if (qtcpip_dev_write(qd, skb->data, skb->len))
+		n = skb->len;
+		/* A '+' after silence could begin "+++": alone it cannot. */
+		lone = skb->data[0] == '+' &&
+		       time_after_eq(jiffies, qtcpip_dev_wire_end(qd) + quiet);
+		if (lone)
+			n = 1;
+		if (qtcpip_dev_write(qd, skb->data, n))
 			break;	/* tty full: tx_work kicks us again */
 		qd->tp_last_tx = jiffies;
-		qd->netdev->stats.tx_packets++;
-		qd->netdev->stats.tx_bytes += skb->len;
-		__skb_unlink(skb, &qs->txq);
-		consume_skb(skb);
+		qd->netdev->stats.tx_bytes += n;
+		if (n == skb->len) {
+			qd->netdev->stats.tx_packets++;
+			skb_unlink(skb, &qs->txq);
+			consume_skb(skb);
+		} else {
+			unsigned long flags;
+
+			spin_lock_irqsave(&qs->txq.lock, flags);
+			__skb_pull(skb, n);
+			spin_unlock_irqrestore(&qs->txq.lock, flags);
+		}
+		if (lone) {
+			qd->tp_tx_hold = qtcpip_dev_wire_end(qd) +
+					 msecs_to_jiffies(QT_PLUS_GAP_MS);
+			qd->tp_tx_holding = true;
+			break;
+		}
 	}
 }
 
@@ -204,8 +503,11 @@ void qt_tp_leave_work(struct work_struct *work)
 	struct qtcpip_dev *qd = container_of(to_delayed_work(work),
 					     struct qtcpip_dev, tp_leave_work);
 	unsigned long guard = msecs_to_jiffies(QT_GUARD_MS);
+	unsigned long lead = msecs_to_jiffies(QT_GUARD_MS * 3 / 2);
 	unsigned long wait = msecs_to_jiffies(QT_PLUS_WAIT_MS);
 	unsigned long max_wait = msecs_to_jiffies(QT_PLUS_MAX_MS);
+	unsigned long ready;
+	bool reset = false;
 
 	spin_lock_bh(&qd->lock);
 	if (!qd->transparent || qd->state == QT_DEV_DEAD) {
@@ -223,20 +525,54 @@ void qt_tp_leave_work(struct work_struct *work)
 		}
 		if (time_after(qtcpip_dev_wire_end(qd), qd->tp_last_tx))
 			qd->tp_last_tx = qtcpip_dev_wire_end(qd);
-		if (time_before(jiffies, qd->tp_last_tx + guard)) {
+		/* A lone user '+' wants its own silence first. */
+		if (qd->tp_tx_holding &&
+		    time_after(qd->tp_tx_hold - guard, qd->tp_last_tx))
+			qd->tp_last_tx = qd->tp_tx_hold - guard;
+		/* Half a guard time more: our clock is not the module's, and
+		 * bytes reach it late by varying amounts.
+		 */
+		if (time_before(jiffies, qd->tp_last_tx + lead)) {
 			schedule_delayed_work(&qd->tp_leave_work,
-					      qd->tp_last_tx + guard - jiffies + 1);
+					      qd->tp_last_tx + lead - jiffies + 1);
 			goto out;
 		}
 		qtcpip_dev_write(qd, "+++", 3);
-		if (!qd->tp_ok_armed)
+		if (!qd->tp_plus_tries)
 			qd->tp_plus_at = jiffies;
+		qd->tp_plus_last = jiffies;
 		/* From the first "+++" on, an OK may come at any time. */
 		qd->tp_plus_sent = true;
-		qd->tp_ok_armed = true;
 		qd->tp_plus_tries++;
 		schedule_delayed_work(&qd->tp_leave_work,
-				      msecs_to_jiffies(QT_PLUS_WAIT_MS));
+				      msecs_to_jiffies(QT_GUARD_MS));
+		goto out;
+	}
+	if (qd->tp_suspect) {
+		/* The "+++" has acted once the module's guard time passed
+		 * and it sent what it held; the ending is followed by quiet.
+		 */
+		ready = qd->tp_plus_last + 2 * guard;
+		if (time_after(qd->last_rx + msecs_to_jiffies(QT_QUIET_MS), ready))
+			ready = qd->last_rx + msecs_to_jiffies(QT_QUIET_MS);
+		if (time_before(jiffies, ready)) {
+			schedule_delayed_work(&qd->tp_leave_work,
+					      ready - jiffies + 1);
+			goto out;
+		}
+		/* Only a NO CARRIER and no OK: the module had left, or it
+		 * missed our "+++". One more tells them apart.
+		 */
+		if (qt_find_last(qd->tp_held, qd->tp_held_len, qt_ok) < 0 &&
+		    qd->tp_plus_tries < 2) {
+			qd->tp_plus_sent = false;
+			qd->tp_last_tx = jiffies;
+			schedule_delayed_work(&qd->tp_leave_work, guard);
+			goto out;
+		}
+		reset = qt_tp_decide(qd);
+		if (qd->transparent)
+			schedule_delayed_work(&qd->tp_leave_work, wait);
 		goto out;
 	}
 	/* Still sending what it held: the OK comes after that. */
@@ -258,13 +594,20 @@ void qt_tp_leave_work(struct work_struct *work)
 		goto out;
 	}
 	/* The module may be in command mode with "+++"s in its line: end
-	 * that line, and skip whatever answers come before ATI's.
+	 * that line, and skip whatever answers come before ATI's. What is
+	 * held could begin an ending that never came: data.
 	 */
 	netdev_warn(qd->netdev, "no answer to +++, taking the line back\n");
+	qt_tp_release_held(qd, qd->tp_held_len);
 	qt_tp_end(qd, false);
 	qt_engine_resync_locked(qd, 0);
 out:
 	spin_unlock_bh(&qd->lock);
+	if (reset) {
+		netdev_warn(qd->netdev, "module reset\n");
+		qt_genl_event(qd, QTCPIP_EVENT_RESET, 0);
+		qt_engine_reset(qd, -ENETRESET);
+	}
 }
 
 /* Reset or detach: the line is the engine's again, the socket fails. */
@@ -272,14 +615,23 @@ void qt_tp_abort(struct qtcpip_dev *qd)
 {
 	struct qt_sock *qs = qt_tp_release_line(qd);
 
+	qd->tp_discarded = 0;
 	if (qs)
 		sock_put(&qs->sk);
 }
 
-/* Start leaving transparent mode (idempotent). Under qd->lock. */
-void qt_tp_leave(struct qtcpip_dev *qd)
+/* Start leaving transparent mode (idempotent); @user: the socket's owner
+ * wants out (setsockopt, close), not the driver for a while. Under
+ * qd->lock.
+ */
+void qt_tp_leave(struct qtcpip_dev *qd, bool user)
 {
-	if (!qd->transparent || qd->tp_leaving)
+	lockdep_assert_held(&qd->lock);
+	if (!qd->transparent)
+		return;
+	if (user)
+		qd->tp_user_leave = true;
+	if (qd->tp_leaving)
 		return;
 	qd->tp_leaving = true;
 	qd->tp_plus_tries = 0;

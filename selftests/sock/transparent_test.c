@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/* UC20 transparent access mode against hostile users and peers: who may
+ * set it, user bytes that look like the "+++" escape, a peer that sends
+ * the module's words (NO CARRIER, OK, RDY, URCs, the prompt) as data, the
+ * mode switch racing queued commands, a slow reader, close with data
+ * queued. Slot 1 must hold a UC20; a BC66 in slot 0 is used when present
+ * to check that it is unaffected.
+ */
+#include <linux/capability.h>
+#include <linux/sockios.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "qt_sock.h"
+
+FIXTURE(tp)
+{
+	struct qt_mod m;
+	struct qt_mod b;		/* slot 0, if a BC66 is there */
+	bool have_bc66;
+};
+
+FIXTURE_SETUP(tp)
+{
+	char err[256] = "";
+
+	QT_ATTACH(&self->m, 1, 115200);
+	if (!self->m.uc20)
+		SKIP(return, "slot 1 holds no UC20");
+	self->have_bc66 = !qt_mod_attach(&self->b, 0, 115200, err,
+					 sizeof(err)) && !self->b.uc20;
+	if (!self->have_bc66)
+		TH_LOG("no BC66 in slot 0 (%s): its checks are skipped", err);
+}
+
+FIXTURE_TEARDOWN(tp)
+{
+	if (self->b.inited)
+		qt_mod_detach(&self->b);
+	QT_DETACH(&self->m);
+}
+
+static int qt_mode_of(int fd)
+{
+	int v = -1;
+	socklen_t l = sizeof(v);
+
+	return getsockopt(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, &v, &l) ? -errno : v;
+}
+
+static int qt_set_mode(int fd, int mode)
+{
+	return qt_set_int(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, mode);
+}
+
+/* Reads until n bytes came or timeout_ms passed; returns the count. */
+static size_t qt_read_n(int fd, void *buf, size_t n, int timeout_ms)
+{
+	long long end = qt_now_ms() + timeout_ms;
+	size_t got = 0;
+
+	while (got < n && qt_now_ms() < end) {
+		ssize_t r;
+
+		if (!(qt_poll1(fd, POLLIN, end - qt_now_ms()) & (POLLIN | POLLHUP)))
+			break;
+		r = recv(fd, (char *)buf + got, n - got, MSG_DONTWAIT);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
+/* The bytes of a socket's echo are exactly what was sent. */
+static int qt_echo_ok(int fd, const char *what, size_t n)
+{
+	char buf[4096];
+
+	if (n > sizeof(buf) || send(fd, what, n, 0) != (ssize_t)n)
+		return -1;
+	if (qt_read_n(fd, buf, n, 30000) != n)
+		return -2;
+	return memcmp(buf, what, n) ? -3 : 0;
+}
+
+/* "qtcpip dev show dev IF" answers and says the module is ready. */
+static int qt_cli_dev_ready(const char *ifname)
+{
+	const char *top = getenv("QTCPIP_TOP");
+	char cmd[512], out[4096] = "";
+	size_t n;
+	FILE *f;
+
+	if (!top)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s/tools/cli/qtcpip dev show dev %s 2>&1",
+		 top, ifname);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = 0;
+	if (pclose(f))
+		return -2;
+	return strstr(out, "state ready") ? 0 : -3;
+}
+
+/* Drops CAP_NET_ADMIN from the effective set of this process. */
+static int qt_drop_net_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
+}
+
+/* Finding 5: transparent mode hands the line over: CAP_NET_ADMIN only,
+ * before connect() and on a live connection.
+ */
+QT_TEST_F(tp, needs_cap_net_admin, 60)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, st = -1;
+	pid_t pid;
+
+	ASSERT_LT(0, echo);
+	fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int s, r = 0;
+
+		if (qt_drop_net_admin())
+			_exit(10);
+		s = qt_socket(self->m.ifname, SOCK_STREAM, -1);
+		if (s < 0)
+			_exit(11);
+		if (qt_set_mode(s, QTCPIP_MODE_TRANSPARENT) != -EPERM)
+			r |= 1;
+		if (qt_set_mode(fd, QTCPIP_MODE_TRANSPARENT) != -EPERM)
+			r |= 2;
+		/* The other modes stay open to everyone. */
+		if (qt_set_mode(s, QTCPIP_MODE_PUSH))
+			r |= 4;
+		_exit(r);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st))
+		TH_LOG("child: 1 unconnected, 2 connected socket not refused, 4 push refused, 1x setup");
+	/* Nothing happened to the connection. */
+	EXPECT_EQ(QTCPIP_MODE_BUFFER, qt_mode_of(fd));
+	EXPECT_EQ(0, qt_echo_ok(fd, "still buffer", 12));
+	close(fd);
+}
+
+/* Finding 5, the reproduction: "+++" between two pauses, then a command.
+ * The module must not leave transparent mode: the peer gets every byte.
+ */
+QT_TEST_F(tp, user_plus_escape_is_data, 90)
+{
+	int echo = qt_srv("TCP_ECHO"), fd;
+	const char want[] = "+++AT+QICSGP=1\r";
+	char buf[256] = "";
+	size_t n;
+
+	ASSERT_LT(0, echo);
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT, echo);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_echo_ok(fd, "hello", 5));
+	sleep(2);
+	ASSERT_EQ(3, send(fd, "+++", 3, 0));
+	sleep(2);
+	ASSERT_EQ(12, send(fd, "AT+QICSGP=1\r", 12, 0));
+	n = qt_read_n(fd, buf, sizeof(want) - 1, 30000);
+	EXPECT_EQ(sizeof(want) - 1, n) TH_LOG("got %zu bytes: %.*s", n, (int)n, buf);
+	EXPECT_EQ(0, memcmp(buf, want, sizeof(want) - 1))
+		TH_LOG("got '%.*s'", (int)n, buf);
+	/* Nothing else, in particular no OK of a module in command mode. */
+	n = qt_read_n(fd, buf, sizeof(buf), 2000);
+	EXPECT_EQ(0, n) TH_LOG("extra: '%.*s'", (int)n, buf);
+	EXPECT_EQ(QTCPIP_MODE_TRANSPARENT, qt_mode_of(fd));
+	/* Pluses in the middle of data and after pauses, all kept. */
+	sleep(2);
+	EXPECT_EQ(0, qt_echo_ok(fd, "++", 2));
+	EXPECT_EQ(0, qt_echo_ok(fd, "a+++b+++", 8));
+	EXPECT_EQ(0, qt_set_mode(fd, QTCPIP_MODE_BUFFER));
+	EXPECT_EQ(0, qt_echo_ok(fd, "buffered", 8));
+	close(fd);
+}
+
+/* Everything else on the modules still works and nothing was reset. */
+static void qt_check_unaffected(struct __test_metadata *_metadata,
+				FIXTURE_DATA(tp) *self, int other, int bfd)
+{
+	int echo = qt_srv("TCP_ECHO"), fd;
+
+	EXPECT_EQ(0, qt_so_error(other));
+	EXPECT_EQ(0, qt_echo_ok(other, "other socket", 12));
+	fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	EXPECT_LE(0, fd) TH_LOG("new UC20 socket: %s", strerror(-fd));
+	if (fd >= 0) {
+		EXPECT_EQ(0, qt_echo_ok(fd, "new socket", 10));
+		close(fd);
+	}
+	if (bfd >= 0) {
+		EXPECT_EQ(0, qt_so_error(bfd));
+		EXPECT_EQ(0, qt_echo_ok(bfd, "bc66 socket", 11));
+	}
+	EXPECT_EQ(1, qt_link_carrier(self->m.ifindex));
+	EXPECT_EQ(0, qt_cli_dev_ready(self->m.ifname));
+}
+
+/* Finding 4: the peer sends the module's words as data (the echo server
+ * returns what we send). They arrive intact; the mode survives or comes
+ * back; other sockets, the BC66 and the control plane see nothing.
+ */
+QT_TEST_F(tp, hostile_peer_words_are_data, 240)
+{
+	static const char evil[] =
+		"data\r\nNO CARRIER\r\nafter\r\nOK\r\n\r\nRDY\r\n"
+		"\r\n+QIURC: \"recv\",0\r\n\r\n+QIURC: \"closed\",0\r\n"
+		"\r\n+QIURC: \"pdpdeact\",1\r\n\r\n> tail";
+	static const char nc_last[] = "end\r\nNO CARRIER\r\n";
+	static const char ok_last[] = "end\r\nOK\r\n";
+	int echo = qt_srv("TCP_ECHO"), fd, other, bfd = -1, i;
+	char buf[512];
+	size_t n;
+
+	ASSERT_LT(0, echo);
+	/* Opened first: it holds connectID 0, whose URCs the peer forges. */
+	other = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, other);
+	if (self->have_bc66) {
+		bfd = qt_open(&self->b, SOCK_STREAM, -1, echo);
+		ASSERT_LE(0, bfd);
+	}
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT, echo);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_echo_ok(fd, "hello", 5));
+
+	for (i = 0; i < 2; i++) {
+		/* The words in the middle of the data... */
+		ASSERT_EQ(sizeof(evil) - 1, send(fd, evil, sizeof(evil) - 1, 0));
+		n = qt_read_n(fd, buf, sizeof(evil) - 1, 60000);
+		EXPECT_EQ(sizeof(evil) - 1, n);
+		EXPECT_EQ(0, memcmp(buf, evil, sizeof(evil) - 1))
+			TH_LOG("round %d: got '%.*s'", i, (int)n, buf);
+		/* ... and at the end, followed by silence. */
+		EXPECT_EQ(0, qt_echo_ok(fd, nc_last, sizeof(nc_last) - 1));
+		EXPECT_EQ(0, qt_echo_ok(fd, ok_last, sizeof(ok_last) - 1));
+		sleep(4);
+		EXPECT_EQ(0, qt_so_error(fd));
+		EXPECT_EQ(0, qt_echo_ok(fd, "still here", 10));
+	}
+	/* The driver went to buffer mode to check; it comes back. */
+	for (i = 0; i < 100 && qt_mode_of(fd) != QTCPIP_MODE_TRANSPARENT; i++)
+		usleep(100000);
+	EXPECT_EQ(QTCPIP_MODE_TRANSPARENT, qt_mode_of(fd));
+	EXPECT_EQ(0, qt_rx_lost(fd));
+	/* The line back: the others were never disturbed. */
+	EXPECT_EQ(0, qt_set_mode(fd, QTCPIP_MODE_BUFFER));
+	qt_check_unaffected(_metadata, self, other, bfd);
+	EXPECT_EQ(0, qt_echo_ok(fd, "buffer mode", 11));
+	close(fd);
+	close(other);
+	if (bfd >= 0)
+		close(bfd);
+}
+
+struct qt_pump {
+	int fd;
+	volatile bool stop;
+	size_t sent, got;
+	int err;
+};
+
+/* Keeps another socket's commands queued: sends and reads its echo. */
+static void *qt_pump_run(void *arg)
+{
+	struct qt_pump *p = arg;
+	unsigned char tx[300], rx[4096], want[4096];
+
+	while (!p->stop || p->got < p->sent) {
+		ssize_t r;
+
+		if (!p->stop && p->sent - p->got < 3000) {
+			qt_fill(tx, sizeof(tx), p->sent);
+			r = send(p->fd, tx, sizeof(tx), MSG_DONTWAIT);
+			if (r == (ssize_t)sizeof(tx))
+				p->sent += r;
+		}
+		if (!(qt_poll1(p->fd, POLLIN, 50) & POLLIN))
+			continue;
+		r = recv(p->fd, rx, sizeof(rx), MSG_DONTWAIT);
+		if (r <= 0) {
+			if (r == 0 || errno != EAGAIN) {
+				p->err = r ? errno : EPIPE;
+				return NULL;
+			}
+			continue;
+		}
+		/* Chunks of 300 with known content: check each byte. */
+		for (ssize_t k = 0; k < r; k++) {
+			size_t at = p->got + k;
+
+			if (at % sizeof(tx) == 0)
+				qt_fill(want, sizeof(tx), at);
+			if (rx[k] != want[at % sizeof(tx)]) {
+				p->err = EBADMSG;
+				return NULL;
+			}
+		}
+		p->got += r;
+	}
+	return NULL;
+}
+
+/* Finding 6: AT+QISWTMD=..,2 answers CONNECT; the next queued command
+ * must not be written into the data connection (the echo would return it).
+ */
+QT_TEST_F(tp, switch_takes_no_queued_command, 240)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, i;
+	struct qt_pump p = { 0 };
+	pthread_t th;
+	char buf[256];
+	size_t n;
+
+	ASSERT_LT(0, echo);
+	fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, fd);
+	p.fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, p.fd);
+	ASSERT_EQ(0, pthread_create(&th, NULL, qt_pump_run, &p));
+	for (i = 0; i < 4; i++) {
+		usleep(300000);
+		ASSERT_EQ(0, qt_set_mode(fd, QTCPIP_MODE_TRANSPARENT));
+		EXPECT_EQ(QTCPIP_MODE_TRANSPARENT, qt_mode_of(fd));
+		n = qt_read_n(fd, buf, sizeof(buf), 1500);
+		EXPECT_EQ(0, n) TH_LOG("round %d: the connection got '%.*s'",
+				       i, (int)n, buf);
+		EXPECT_EQ(0, qt_echo_ok(fd, "ping", 4));
+		ASSERT_EQ(0, qt_set_mode(fd, QTCPIP_MODE_BUFFER));
+	}
+	p.stop = true;
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, p.err) TH_LOG("the other socket: %s", strerror(p.err));
+	EXPECT_EQ(p.sent, p.got);
+	TH_LOG("other socket: %zu bytes echoed meanwhile", p.got);
+	close(p.fd);
+	close(fd);
+}
+
+/* Finding 9: a reader that stops does not make the kernel hold what the
+ * peer sends: past SO_RCVBUF the module keeps it. No byte is lost.
+ */
+QT_TEST_F(tp, slow_reader_bounded_memory, 240)
+{
+	int src = qt_srv("TCP_SOURCE"), fd, rcvbuf = 16384, inq = -1;
+	size_t want_n = 200 * 1024, got;
+	unsigned char *rx = malloc(want_n), *want = malloc(want_n);
+	uint32_t seed = 1;
+	socklen_t l = sizeof(rcvbuf);
+
+	ASSERT_LT(0, src);
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_set_int(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf));
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &l));
+	ASSERT_EQ(0, qt_connect_port(fd, src));
+	/* 15 s at 115200 baud would be 170 KB. */
+	sleep(15);
+	ASSERT_EQ(0, ioctl(fd, SIOCINQ, &inq));
+	TH_LOG("after 15 s without reading: %d bytes queued (SO_RCVBUF %d)",
+	       inq, rcvbuf);
+	EXPECT_GE(rcvbuf + 64 * 1024, inq);
+	got = qt_read_n(fd, rx, want_n, 120000);
+	EXPECT_EQ(want_n, got);
+	qt_source_gen(want, want_n, &seed);
+	EXPECT_EQ(-1, qt_diff(want, rx, got))
+		TH_LOG("the stream differs at byte %ld", qt_diff(want, rx, got));
+	EXPECT_EQ(0, qt_rx_lost(fd));
+	EXPECT_EQ(0, qt_so_error(fd));
+	close(fd);
+	free(rx);
+	free(want);
+}
+
+/* Findings 10 and 11: close() with data queued sends it, then gives the
+ * connectID back; SIOCOUTQ meanwhile is consistent.
+ */
+QT_TEST_F(tp, close_sends_queued_data_and_closes, 120)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, outq = -1, i;
+	size_t n = 24 * 1024;
+	unsigned char *tx = malloc(n);
+	long long before, after = -1;
+	char c[64] = "";
+
+	ASSERT_LT(0, echo);
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT, echo);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_echo_ok(fd, "hello", 5));
+	before = qt_emu_counter(self->m.ctl, "sock_tx");
+	ASSERT_LE(0, before);
+	qt_fill(tx, n, 77);
+	ASSERT_EQ(0, qt_set_int(fd, SOL_SOCKET, SO_SNDBUF, 256 * 1024));
+	ASSERT_EQ((ssize_t)n, send(fd, tx, n, MSG_DONTWAIT));
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, ioctl(fd, SIOCOUTQ, &outq));
+		EXPECT_GE((int)n, outq);
+	}
+	EXPECT_LT(0, outq) TH_LOG("nothing left queued: the test proves nothing");
+	close(fd);
+	EXPECT_EQ(0, qt_emu_wait_no_conns(self->m.ctl, 60000, c, sizeof(c)))
+		TH_LOG("connectIDs %s still open", c);
+	for (i = 0; i < 100; i++) {
+		after = qt_emu_counter(self->m.ctl, "sock_tx");
+		if (after - before >= (long long)n)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ((long long)n, after - before);
+	free(tx);
+}
+
+TEST_HARNESS_MAIN
