@@ -42,7 +42,7 @@ emu 0 pingdrop 1 > /dev/null
 expect "nobody: ping -c 1 -W 3, the request lost" 1 "1 request sent, 0 received" \
 	$NOBODY "$QT" ping dev "$BC66" -c 1 -W 3 127.0.0.1
 expect_err "  right after, the same user again: rate limited" \
-	"^qtcpip: ping: Resource temporarily unavailable \(without CAP_NET_ADMIN, wait as long as your last request took\)$" \
+	"^qtcpip: ping: Resource temporarily unavailable \(rate limited: wait as long as your last request took\)$" \
 	$NOBODY "$QT" ping dev "$BC66" -c 1 -W 1 127.0.0.1
 emu 0 clear > /dev/null
 expect "  root meanwhile: served" 0 "1 request sent, 1 received" \

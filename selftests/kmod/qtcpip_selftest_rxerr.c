@@ -17,7 +17,6 @@
 #include <linux/tty.h>
 #include <linux/tty_flip.h>
 #include <linux/tty_ldisc.h>
-#include <linux/version.h>
 
 static char *port = "ttyS1";
 module_param_named(tty, port, charp, 0444);
@@ -62,11 +61,8 @@ static int __init qtcpip_selftest_rxerr_init(void)
 	if (ld) {
 		/* As flush_to_ldisc() does: one receiver at a time. */
 		mutex_lock(&tty->port->buf.lock);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+		/* The flags are u8 since 6.6, char before (same bytes). */
 		tty_ldisc_receive_buf(ld, buf, flags, len);
-#else
-		tty_ldisc_receive_buf(ld, buf, (const char *)flags, len);
-#endif
 		mutex_unlock(&tty->port->buf.lock);
 		tty_ldisc_deref(ld);
 	} else {

@@ -85,7 +85,7 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info, bool limited,
 		if (left < 0)
 			return -EINTR;
 		/* Queued behind long commands: it still runs, unwaited. */
-		GENL_SET_ERR_MSG(info, "the module is busy: without CAP_NET_ADMIN a request waits at most 10 s");
+		GENL_SET_ERR_MSG(info, "the module is busy (10 s limit without CAP_NET_ADMIN)");
 		return -EAGAIN;
 	}
 	err = cmd->status;
@@ -526,7 +526,7 @@ static int qt_genl_wait(struct qtcpip_dev *qd, struct qt_async *slot,
 	for (;;) {
 		if (left <= 0) {
 			if (limited && end == until)
-				GENL_SET_ERR_MSG(info, "no result within the time a request without CAP_NET_ADMIN may wait");
+				GENL_SET_ERR_MSG(info, "no result within the unprivileged wait");
 			return -ETIMEDOUT;
 		}
 		left = wait_event_interruptible_timeout(qd->async_wait,
@@ -576,7 +576,7 @@ static void qt_genl_slot_busy(struct genl_info *info, int err,
 			      const char *busy)
 {
 	if (err == -EAGAIN)
-		GENL_SET_ERR_MSG(info, "without CAP_NET_ADMIN, wait as long as your last request took");
+		GENL_SET_ERR_MSG(info, "rate limited: wait as long as your last request took");
 	else
 		qt_extack(info, NULL, busy);
 }
