@@ -306,7 +306,7 @@ static void qt_cmd_timer(struct timer_list *t)
 	cmd = qd->inflight;
 	if (cmd && qd->state != QT_DEV_DEAD) {
 		/* The name only: its arguments may hold a password. */
-		if (qd->state == QT_DEV_READY)
+		if (qd->state == QT_DEV_READY && cmd->line)
 			netdev_warn(qd->netdev, "no answer to %.*s\n",
 				    (int)min_t(size_t, 32,
 					       strcspn(cmd->line, "=?")),
