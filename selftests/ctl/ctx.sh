@@ -111,6 +111,22 @@ run "$QT" ctx down dev "$UC20" id 2
 run "$QT" ctx set dev "$UC20" id 2 apn "" auth none
 run "$QT" ctx set dev "$UC20" id 3 apn "" auth none
 
+# ctx up racing a detach: the carrier work it queues once AT+QIACT
+# answered must not be queued after the detach cancelled it (it would run
+# on a freed device: KASAN on the debug kernel). The window is short, so
+# this is a stress case: rounds with the detach at different points.
+for d in 0.1 0.4 0.8 1.2; do
+	run "$QT" ctx down dev "$UC20" id 1
+	"$QT" ctx up dev "$UC20" id 1 > /dev/null 2>&1 &
+	up=$!
+	sleep $d
+	ctl_teardown
+	wait $up
+	ctl_setup
+done
+ok "ctx up racing detach: no crash, both modules back"
+check "  the UC20 is ready again" carrier "$UC20"
+
 # Last: a module that does not answer. at_timeout_ms caps every
 # command's deadline (AT+QIACT's is 150 s); the device is detached
 # right after, which ends whatever is still in flight.

@@ -30,6 +30,38 @@ expect "nobody: dns resolve" 0 "^localhost: 127\.0\.0\.1 ttl" \
 expect "nobody: ping" 0 "1 request sent, 1 received" \
 	$NOBODY "$QT" ping dev "$BC66" -c 1 127.0.0.1
 
+# ---- bounded: a doit waits holding genl's cb_lock ----
+expect_err "nobody: ping -c 10 -W 255 refused" \
+	"^qtcpip: ping: Operation not permitted \(without CAP_NET_ADMIN count \* timeout is at most 8 s\)$" \
+	$NOBODY "$QT" ping dev "$BC66" -c 10 -W 255 127.0.0.1
+expect_err "nobody: ping -c 3 -W 3 refused too (9 s)" \
+	"count \* timeout is at most 8 s" $NOBODY "$QT" ping dev "$UC20" -c 3 -W 3 127.0.0.1
+# One user cannot keep the single ping slot: after holding it for a lost
+# request (3 s) the same user waits as long; others do not.
+emu 0 pingdrop 1 > /dev/null
+expect "nobody: ping -c 1 -W 3, the request lost" 1 "1 request sent, 0 received" \
+	$NOBODY "$QT" ping dev "$BC66" -c 1 -W 3 127.0.0.1
+expect_err "  right after, the same user again: rate limited" \
+	"^qtcpip: ping: Resource temporarily unavailable \(rate limited: wait as long as your last request took\)$" \
+	$NOBODY "$QT" ping dev "$BC66" -c 1 -W 1 127.0.0.1
+emu 0 clear > /dev/null
+expect "  root meanwhile: served" 0 "1 request sent, 1 received" \
+	"$QT" ping dev "$BC66" -c 1 127.0.0.1
+# The module's answers held back for 25 s: an unprivileged lookup gives up
+# after 10 s; other genl requests go on meanwhile.
+emu 1 delay 25000 > /dev/null
+t0=$SECONDS
+$NOBODY "$QT" dns resolve dev "$UC20" localhost > slow.out 2> slow.err &
+slow=$!
+sleep 1
+expect "  meanwhile dev show answers" 0 "^$UC20: UC20" "$QT" dev show dev "$UC20"
+wait $slow
+rc=$? out=$(cat slow.out) err=$(cat slow.err)
+ok_if "nobody: dns resolve with the module silent: EAGAIN within 15 s" \
+	'[ $rc = 1 ] && [ $((SECONDS - t0)) -le 15 ] && matches "$err" "Resource temporarily unavailable \(the module is busy"'
+diag "took $((SECONDS - t0)) s: $err"
+check "  the module answers again afterwards" wait_for 40 qt_ok ctx show dev "$UC20"
+
 # ---- changing ----
 eperm() {	# eperm <what> <args...>
 	local what=$1

@@ -7,6 +7,8 @@
  * so the listener serves host clients while the test stays in the guest.
  * Slot 1 (ttyS2) must hold a UC20, slot 0 (ttyS1) a BC66.
  */
+#include <signal.h>
+
 #include "kselftest_harness.h"
 #include "qt_sock.h"
 
@@ -254,6 +256,68 @@ QT_TEST_F(uc20, udp_service_sendto_recvfrom, 120)
 	close(c1);
 	close(c2);
 	close(sfd);
+}
+
+/* listen() that stops waiting for the module's +QIOPEN (here its
+ * SO_SNDTIMEO) leaves nothing running: the late +QIOPEN must not turn the
+ * socket into a connected one, and listen() works again afterwards.
+ */
+QT_TEST_F(uc20, listen_timed_out_leaves_no_open, 120)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int port = PORT_BASE + 11, fd, r, i;
+
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 2000"));
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, -1);
+	ASSERT_LE(0, fd);
+	sin.sin_port = htons(port);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	EXPECT_EQ(-1, listen(fd, 1));
+	EXPECT_EQ(ETIMEDOUT, errno) TH_LOG("listen: %s", strerror(errno));
+	usleep(3000 * 1000);	/* the module's +QIOPEN came meanwhile */
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_DONTWAIT)) TH_LOG("not connected");
+	EXPECT_EQ(ENOTCONN, errno) TH_LOG("send: %s", strerror(errno));
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
+	tv.tv_usec = 0;
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	/* Once the aborted open's connectID is given back, listen works. */
+	for (i = 0; i < 50; i++) {
+		r = listen(fd, 1);
+		if (r == 0 || errno != EALREADY)
+			break;
+		usleep(100 * 1000);
+	}
+	EXPECT_EQ(0, r) TH_LOG("listen again: %s", strerror(errno));
+	close(fd);
+}
+
+static void qt_on_alarm(int sig)
+{
+}
+
+/* The same for a UDP SERVICE whose bind() a signal interrupts. */
+QT_TEST_F(uc20, bind_interrupted_leaves_no_open, 120)
+{
+	struct sigaction sa = { .sa_handler = qt_on_alarm };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int port = PORT_BASE + 12, fd;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));	/* no SA_RESTART */
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 2000"));
+	fd = qt_socket(self->m.ifname, SOCK_DGRAM, -1);
+	ASSERT_LE(0, fd);
+	sin.sin_port = htons(port);
+	ualarm(300000, 0);
+	EXPECT_EQ(-1, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	EXPECT_EQ(EINTR, errno) TH_LOG("bind: %s", strerror(errno));
+	usleep(3000 * 1000);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
+	/* Unbound and unconnected: a datagram needs a destination. */
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_DONTWAIT));
+	EXPECT_EQ(EDESTADDRREQ, errno) TH_LOG("send: %s", strerror(errno));
+	close(fd);
 }
 
 /* Transparent mode: the line carries one connection's bytes raw. */

@@ -16,6 +16,8 @@
  *   mute module          commands time out, sockets fail with ETIMEDOUT
  *   open failure         connect fails with ECONNREFUSED, next one works
  *   detach               N_TTY, hangup, close: ENODEV, EPOLLERR, wakeups
+ *   UART error flags     (test module) a flagged line is dropped, a flagged
+ *                        data block fails its connection with EIO
  *
  * After pdpdeact, reset and mute the driver must recover: a new socket
  * connects and moves data. On the module of every slot, in buffer and
@@ -412,6 +414,73 @@ QT_TEST_F(faults, remote_close_idle, 60)
 	EXPECT_EQ(0, qt_echo_check(_metadata, u, 500, 51, 0, 15000));
 	close(fd);
 	close(u);
+}
+
+/*
+ * UART errors (parity, framing), which the emulated UART cannot produce:
+ * the test module qtcpip_selftest_rxerr hands the ldisc bytes as if the
+ * module had sent them, one of them flagged. Returns insmod's status.
+ */
+static int inject_flagged(const struct qt_mod *m, const char *bytes,
+			  int flag_at, int flag)
+{
+	const char *dir = getenv("QTCPIP_KMOD_DIR");
+	char cmd[1024], *p;
+	size_t i, n = strlen(bytes);
+
+	if (!dir)
+		return -1;
+	p = cmd + snprintf(cmd, sizeof(cmd),
+			   "insmod %s/qtcpip_selftest_rxerr.ko tty=%s flag_at=%d flag=%d hex=",
+			   dir, m->tty + strlen("/dev/"), flag_at, flag);
+	for (i = 0; i < n && p + 3 < cmd + sizeof(cmd) - 40; i++)
+		p += sprintf(p, "%02x", (unsigned char)bytes[i]);
+	snprintf(p, cmd + sizeof(cmd) - p, " && rmmod qtcpip_selftest_rxerr");
+	return system(cmd);
+}
+
+QT_TEST_F(faults, uart_error_flags, 60)
+{
+	long long frame0 = qt_netstat(self->m.ifname, "rx_frame_errors");
+	long long crc0 = qt_netstat(self->m.ifname, "rx_crc_errors");
+	char line[96], buf[16];
+	int fd, id, at;
+
+	if (!getenv("QTCPIP_KMOD_DIR"))
+		SKIP(return, "QTCPIP_KMOD_DIR (the test modules) not set");
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd);
+	id = qt_conn_id(fd);
+	ASSERT_LE(0, id);
+
+	/* A framing error inside a line: the whole line is dropped, not
+	 * taken as the "closed" URC it otherwise reads as.
+	 */
+	snprintf(line, sizeof(line), "\r\n+QIURC: \"closed\",%d\r\n", id);
+	at = strstr(line, "closed") - line;
+	ASSERT_EQ(0, inject_flagged(&self->m, line, at, 2 /* TTY_FRAME */));
+	EXPECT_EQ(frame0 + 1, qt_netstat(self->m.ifname, "rx_frame_errors"));
+	EXPECT_EQ(0, qt_poll1(fd, POLLIN, 1000) & (POLLIN | POLLHUP))
+		TH_LOG("the dropped line closed the connection");
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 300, 61, 0, 15000));
+
+	/* A parity error inside a data block: no byte of it reaches the
+	 * reader; the stream, now missing them, fails with EIO.
+	 */
+	snprintf(line, sizeof(line), "\r\n+QIURC: \"recv\",%d,5\r\nhe?lo\r\n",
+		 id);
+	at = strchr(line, '?') - line;
+	ASSERT_EQ(0, inject_flagged(&self->m, line, at, 3 /* TTY_PARITY */));
+	EXPECT_EQ(crc0 + 1, qt_netstat(self->m.ifname, "rx_crc_errors"));
+	expect_failed(_metadata, fd, EIO, "after a parity error");
+	EXPECT_GE(0, recv(fd, buf, sizeof(buf), MSG_DONTWAIT))
+		TH_LOG("corrupt data delivered");
+	close(fd);
+	/* The line itself is fine: a new connection works. */
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 300, 62, 0, 15000));
+	close(fd);
 }
 
 QT_TEST_F(faults, open_failure, 60)

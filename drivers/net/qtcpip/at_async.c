@@ -8,6 +8,7 @@
  * partial results (ping replies) as they come.
  */
 
+#include <linux/cred.h>
 #include <linux/jiffies.h>
 #include <linux/string.h>
 
@@ -103,19 +104,35 @@ void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 
 /* Take @slot for a request that may last @timeout_ms: -EBUSY while an
  * earlier request (even an abandoned one) still waits for its result.
+ * A @limited requester (no CAP_NET_ADMIN) gets -EAGAIN while its user's
+ * previous limited request rests: as long as it held the slot, so that one
+ * user looping cannot keep the single slot from everybody else.
  */
 int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
-		 unsigned int timeout_ms)
+		 unsigned int timeout_ms, bool limited)
 {
+	kuid_t uid = current_uid();
+	unsigned long cool_until;
+	kuid_t cool_uid;
 	int err = 0;
 
 	spin_lock_bh(&qd->lock);
 	if (slot->busy && time_before(jiffies, slot->deadline)) {
 		err = -EBUSY;
+	} else if (limited && uid_eq(uid, slot->cool_uid) &&
+		   time_before(jiffies, slot->cool_until)) {
+		err = -EAGAIN;
 	} else {
+		cool_uid = slot->cool_uid;
+		cool_until = slot->cool_until;
 		memset(slot, 0, sizeof(*slot));
+		slot->cool_uid = cool_uid;
+		slot->cool_until = cool_until;
 		slot->busy = true;
 		slot->deadline = jiffies + msecs_to_jiffies(timeout_ms);
+		slot->limited = limited;
+		slot->uid = uid;
+		slot->started = jiffies;
 	}
 	spin_unlock_bh(&qd->lock);
 	return err;
@@ -137,5 +154,9 @@ void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot)
 		slot->busy = false;
 	else
 		slot->abandoned = true;
+	if (slot->limited) {
+		slot->cool_uid = slot->uid;
+		slot->cool_until = jiffies + (jiffies - slot->started);
+	}
 	spin_unlock_bh(&qd->lock);
 }

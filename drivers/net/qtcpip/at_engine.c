@@ -368,8 +368,11 @@ static void qt_cmd_timer(struct timer_list *t)
 	spin_lock_bh(&qd->lock);
 	cmd = qd->inflight;
 	if (cmd && qd->state != QT_DEV_DEAD) {
-		if (qd->state == QT_DEV_READY)
-			netdev_warn(qd->netdev, "no answer to %.32s\n",
+		/* The name only: its arguments may hold a password. */
+		if (qd->state == QT_DEV_READY && cmd->line)
+			netdev_warn(qd->netdev, "no answer to %.*s\n",
+				    (int)min_t(size_t, 32,
+					       strcspn(cmd->line, "=?")),
 				    cmd->line);
 		/* Whatever half line or data block we had is worthless. */
 		qt_parser_reset(&qd->parser);
@@ -519,7 +522,7 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_sock_event_pdpdeact(qd, ev->id);
 		/* Bring the default context back if the link is up. */
 		if (ev->id == 1)
-			schedule_work(&qd->link_work);
+			qtcpip_dev_queue_work_locked(qd, &qd->link_work);
 		break;
 	case QT_URC_INCOMING:
 		qt_sock_event_incoming(qd, ev);
@@ -621,7 +624,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		qt_sock_rx_abort(qd);
 		/* After a reboot the module echoes again until ATE0. */
 		qt_parser_set_echo_filter(&qd->parser, true);
-		schedule_work(&qd->init_work);
+		qtcpip_dev_queue_work_locked(qd, &qd->init_work);
 	}
 	spin_unlock_bh(&qd->lock);
 	if (netif_carrier_ok(qd->netdev)) {
@@ -670,7 +673,7 @@ void qt_engine_init(struct qtcpip_dev *qd)
 
 void qt_engine_start(struct qtcpip_dev *qd)
 {
-	schedule_work(&qd->init_work);
+	qtcpip_dev_queue_work(qd, &qd->init_work);
 	schedule_delayed_work(&qd->tick_work, HZ / 10);
 }
 

@@ -28,4 +28,11 @@
 #define QT_ACCEPT_FLAGS	(flags)
 #endif
 
+/* 6.12 turned NETIF_F_NETNS_LOCAL into a net_device bit. */
+#ifdef QTCPIP_NETNS_LOCAL_BIT
+#define qt_set_netns_local(dev)	((dev)->netns_local = true)
+#else
+#define qt_set_netns_local(dev)	((dev)->features |= NETIF_F_NETNS_LOCAL)
+#endif
+
 #endif /* QTCPIP_COMPAT_H */

@@ -21,6 +21,23 @@
 #define QT_DNS_MS	60000
 #define QT_NTP_MS	125000
 
+/* A doit waits with genl's cb_lock held (read): every genl family
+ * (un)registration in the system, e.g. any rmmod of a genl module, waits
+ * behind it. A caller without CAP_NET_ADMIN therefore waits at most this
+ * long, pings at most QT_UNPRIV_PING_S seconds (count * timeout), gets
+ * cached state where a live answer would take several commands, and may
+ * not take a ping/lookup slot again right after holding it (see
+ * qt_async_get()).
+ */
+#define QT_UNPRIV_WAIT_MS	10000
+#define QT_UNPRIV_PING_S	8
+
+/* Whether the caller's requests are bounded as above. */
+static bool qt_genl_limited(struct sk_buff *skb)
+{
+	return !netlink_capable(skb, CAP_NET_ADMIN);
+}
+
 /* An extack message chosen at run time (the NL_SET_ERR_MSG macros want a
  * literal); @msg must be static.
  */
@@ -37,14 +54,15 @@ static void qt_extack(struct genl_info *info, const struct nlattr *attr,
 /* Run one command; on failure, put the module's reason in the extack.
  * Returns 0 or -errno (the module's code mapped per dialect).
  */
-static int __printf(6, 7)
-qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info,
+static int __printf(7, 8)
+qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info, bool limited,
 	     unsigned int timeout_ms, char *resp, size_t rsize,
 	     const char *fmt, ...)
 {
 	struct qt_cmd *cmd;
 	const char *text;
 	va_list ap;
+	long left;
 	int err;
 
 	va_start(ap, fmt);
@@ -58,9 +76,17 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info,
 	/* Interruptible: a user's Ctrl-C ends the wait, not the command. */
 	refcount_inc(&cmd->ref);
 	qt_cmd_queue(qd, cmd);
-	if (wait_for_completion_interruptible(&cmd->comp)) {
+	left = wait_for_completion_interruptible_timeout(&cmd->comp,
+							 limited ?
+							 msecs_to_jiffies(QT_UNPRIV_WAIT_MS) :
+							 MAX_SCHEDULE_TIMEOUT);
+	if (left <= 0) {
 		qt_cmd_put(cmd);
-		return -EINTR;
+		if (left < 0)
+			return -EINTR;
+		/* Queued behind long commands: it still runs, unwaited. */
+		GENL_SET_ERR_MSG(info, "the module is busy (10 s limit without CAP_NET_ADMIN)");
+		return -EAGAIN;
 	}
 	err = cmd->status;
 	if (err == -EIO && cmd->code) {
@@ -286,6 +312,7 @@ static int qt_genl_put_csgp(struct sk_buff *msg, const char *resp)
 int qt_genl_ctx_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	bool limited = qt_genl_limited(skb);
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	char *resp = NULL;
@@ -301,7 +328,10 @@ int qt_genl_ctx_get(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	if (qd->dialect->has_pdp_cmds) {
+	/* Without CAP_NET_ADMIN: the state known from the last query, and
+	 * no configuration (one command per context would be too many).
+	 */
+	if (qd->dialect->has_pdp_cmds && !limited) {
 		err = qt_query_contexts(qd);
 		if (err)
 			goto out;
@@ -324,7 +354,9 @@ int qt_genl_ctx_get(struct sk_buff *skb, struct genl_info *info)
 		     nla_put_string(msg, QTCPIP_A_CTX_ADDR, qd->ctx_addr[i])))
 			goto toobig;
 		if (qd->dialect->has_pdp_cmds &&
-		    !qt_genl_exec(qd, info, 0, resp, 512, "AT+QICSGP=%d", i) &&
+		    !limited &&
+		    !qt_genl_exec(qd, info, false, 0, resp, 512,
+				  "AT+QICSGP=%d", i) &&
 		    qt_genl_put_csgp(msg, resp))
 			goto toobig;
 		nla_nest_end(msg, nest);
@@ -359,7 +391,7 @@ int qt_genl_ctx_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	auth = info->attrs[QTCPIP_A_CTX_AUTH] ?
 	       nla_get_u8(info->attrs[QTCPIP_A_CTX_AUTH]) : 0;
-	err = qt_genl_exec(qd, info, 0, NULL, 0,
+	err = qt_genl_exec(qd, info, false, 0, NULL, 0,
 			   "AT+QICSGP=%d,1,\"%s\",\"%s\",\"%s\",%d", ctx, apn,
 			   user, pass, auth);
 out:
@@ -375,11 +407,13 @@ int qt_genl_ctx_up(struct sk_buff *skb, struct genl_info *info)
 	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_exec(qd, info, QT_QIACT_MS, NULL, 0, "AT+QIACT=%d", ctx);
+	err = qt_genl_exec(qd, info, false, QT_QIACT_MS, NULL, 0,
+			   "AT+QIACT=%d", ctx);
 	if (!err)
 		err = qt_query_contexts(qd);
+	/* Carrier; not once detached, whose cancel it could follow. */
 	if (!err && ctx == 1)
-		schedule_work(&qd->link_work);	/* carrier */
+		qtcpip_dev_queue_work(qd, &qd->link_work);
 	qtcpip_dev_put(qd);
 	return err;
 }
@@ -392,8 +426,8 @@ int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
 	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_exec(qd, info, QT_QIDEACT_MS, NULL, 0, "AT+QIDEACT=%d",
-			   ctx);
+	err = qt_genl_exec(qd, info, false, QT_QIDEACT_MS, NULL, 0,
+			   "AT+QIDEACT=%d", ctx);
 	if (!err) {
 		/* The module closed the context's connections. */
 		spin_lock_bh(&qd->lock);
@@ -417,8 +451,8 @@ int qt_genl_dns_get(struct sk_buff *skb, struct genl_info *info)
 	qd = qt_genl_pdp_dev(info, &ctx);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp), "AT+QIDNSCFG=%d",
-			   ctx);
+	err = qt_genl_exec(qd, info, qt_genl_limited(skb), 0, resp,
+			   sizeof(resp), "AT+QIDNSCFG=%d", ctx);
 	if (err)
 		goto out;
 	p = strstr(resp, "+QIDNSCFG: ");
@@ -457,10 +491,10 @@ int qt_genl_dns_set(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 	if (*sec)
-		err = qt_genl_exec(qd, info, 0, NULL, 0,
+		err = qt_genl_exec(qd, info, false, 0, NULL, 0,
 				   "AT+QIDNSCFG=%d,\"%s\",\"%s\"", ctx, pri, sec);
 	else
-		err = qt_genl_exec(qd, info, 0, NULL, 0,
+		err = qt_genl_exec(qd, info, false, 0, NULL, 0,
 				   "AT+QIDNSCFG=%d,\"%s\"", ctx, pri);
 out:
 	qtcpip_dev_put(qd);
@@ -475,16 +509,26 @@ static bool qt_genl_woken(struct qtcpip_dev *qd, struct qt_async *slot,
 	       READ_ONCE(qd->state) == QT_DEV_DEAD;
 }
 
-/* Wait for @slot's result; each new ping reply goes out as it comes. */
+/* Wait for @slot's result, until its deadline or, for a limited caller,
+ * @until; each new ping reply goes out as it comes.
+ */
 static int qt_genl_wait(struct qtcpip_dev *qd, struct qt_async *slot,
-			struct genl_info *info, int *sent)
+			struct genl_info *info, int *sent,
+			bool limited, unsigned long until)
 {
-	long left = slot->deadline - jiffies;
+	unsigned long end = slot->deadline;
+	long left;
 	int err;
 
+	if (limited && time_before(until, end))
+		end = until;
+	left = end - jiffies;
 	for (;;) {
-		if (left <= 0)
+		if (left <= 0) {
+			if (limited && end == until)
+				GENL_SET_ERR_MSG(info, "no result within the unprivileged wait");
 			return -ETIMEDOUT;
+		}
 		left = wait_event_interruptible_timeout(qd->async_wait,
 							qt_genl_woken(qd, slot, sent),
 							left);
@@ -527,9 +571,21 @@ static int qt_genl_wait(struct qtcpip_dev *qd, struct qt_async *slot,
 	}
 }
 
+/* The slot of a lookup or ping is taken: @busy, or rate limited. */
+static void qt_genl_slot_busy(struct genl_info *info, int err,
+			      const char *busy)
+{
+	if (err == -EAGAIN)
+		GENL_SET_ERR_MSG(info, "rate limited: wait as long as your last request took");
+	else
+		qt_extack(info, NULL, busy);
+}
+
 int qt_genl_resolve(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	unsigned long until = jiffies + msecs_to_jiffies(QT_UNPRIV_WAIT_MS);
+	bool limited = qt_genl_limited(skb);
 	struct qt_async *slot;
 	struct sk_buff *msg;
 	const char *host;
@@ -543,17 +599,18 @@ int qt_genl_resolve(struct sk_buff *skb, struct genl_info *info)
 	err = ctx < 0 ? ctx : qt_genl_string(info, QTCPIP_A_HOST, &host, true);
 	if (err)
 		goto out;
-	err = qt_async_get(qd, slot, QT_DNS_MS + 5000);
+	err = qt_async_get(qd, slot, QT_DNS_MS + 5000, limited);
 	if (err) {
-		GENL_SET_ERR_MSG(info, "a name lookup is already running");
+		qt_genl_slot_busy(info, err, "a name lookup is already running");
 		goto out;
 	}
-	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QIDNSGIP=%d,\"%s\"", ctx,
-			   host);
-	if (err && err != -EINTR)
+	err = qt_genl_exec(qd, info, limited, 0, NULL, 0,
+			   "AT+QIDNSGIP=%d,\"%s\"", ctx, host);
+	/* Interrupted or unwaited, the command may still run. */
+	if (err && err != -EINTR && err != -EAGAIN)
 		qt_async_refused(qd, slot);
 	if (!err)
-		err = qt_genl_wait(qd, slot, info, NULL);
+		err = qt_genl_wait(qd, slot, info, NULL, limited, until);
 	if (!err && slot->err) {
 		err = -qt_dialect_errno(qd->dialect, slot->err);
 		qt_extack(info, NULL, qt_dialect_errtext(qd->dialect, slot->err));
@@ -586,7 +643,9 @@ out:
 int qt_genl_ping(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	bool limited = qt_genl_limited(skb);
 	u32 timeout = 4, count = 4;
+	unsigned long until;
 	struct qt_async *slot;
 	struct sk_buff *msg;
 	const char *host;
@@ -602,21 +661,31 @@ int qt_genl_ping(struct sk_buff *skb, struct genl_info *info)
 		timeout = nla_get_u32(info->attrs[QTCPIP_A_TIMEOUT]);
 	if (info->attrs[QTCPIP_A_COUNT])
 		count = nla_get_u32(info->attrs[QTCPIP_A_COUNT]);
+	else if (limited && timeout * count > QT_UNPRIV_PING_S)
+		count = max(QT_UNPRIV_PING_S / timeout, 1U);
+	if (limited && timeout * count > QT_UNPRIV_PING_S) {
+		GENL_SET_ERR_MSG(info, "without CAP_NET_ADMIN count * timeout is at most 8 s");
+		err = -EPERM;
+		goto out;
+	}
 	ctx = qt_genl_ctx(qd, info);
 	err = ctx < 0 ? ctx : qt_genl_string(info, QTCPIP_A_HOST, &host, true);
 	if (err)
 		goto out;
-	err = qt_async_get(qd, slot, (timeout * count + 10) * 1000);
+	err = qt_async_get(qd, slot, (timeout * count + 10) * 1000, limited);
 	if (err) {
-		GENL_SET_ERR_MSG(info, "a ping is already running");
+		qt_genl_slot_busy(info, err, "a ping is already running");
 		goto out;
 	}
-	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QPING=%d,\"%s\",%u,%u",
-			   ctx, host, timeout, count);
-	if (err && err != -EINTR)
+	/* The module's last reply or loss comes within count * timeout. */
+	until = jiffies + (timeout * count + 2) * HZ;
+	err = qt_genl_exec(qd, info, limited, 0, NULL, 0,
+			   "AT+QPING=%d,\"%s\",%u,%u", ctx, host, timeout,
+			   count);
+	if (err && err != -EINTR && err != -EAGAIN)
 		qt_async_refused(qd, slot);
 	if (!err)
-		err = qt_genl_wait(qd, slot, info, &sent);
+		err = qt_genl_wait(qd, slot, info, &sent, limited, until);
 	if (!err && slot->err) {
 		/* UC20: 3 busy, 4 host not found, 5 PDP failure. */
 		if (qd->dialect->model == QT_MODEL_UC20) {
@@ -678,17 +747,17 @@ int qt_genl_ntp(struct sk_buff *skb, struct genl_info *info)
 	      qt_genl_string(info, QTCPIP_A_NTP_SERVER, &server, true);
 	if (err)
 		goto out;
-	err = qt_async_get(qd, slot, QT_NTP_MS + 5000);
+	err = qt_async_get(qd, slot, QT_NTP_MS + 5000, false);
 	if (err) {
 		GENL_SET_ERR_MSG(info, "a time synchronisation is already running");
 		goto out;
 	}
-	err = qt_genl_exec(qd, info, 0, NULL, 0, "AT+QNTP=%d,\"%s\",%d,%d",
-			   ctx, server, port, set);
+	err = qt_genl_exec(qd, info, false, 0, NULL, 0,
+			   "AT+QNTP=%d,\"%s\",%d,%d", ctx, server, port, set);
 	if (err && err != -EINTR)
 		qt_async_refused(qd, slot);
 	if (!err)
-		err = qt_genl_wait(qd, slot, info, NULL);
+		err = qt_genl_wait(qd, slot, info, NULL, false, 0);
 	if (!err && slot->err) {
 		err = -qt_dialect_errno(qd->dialect, slot->err);
 		qt_extack(info, NULL, qt_dialect_errtext(qd->dialect, slot->err));
@@ -755,8 +824,8 @@ int qt_genl_cfg_get(struct sk_buff *skb, struct genl_info *info)
 	err = n;
 	if (n < 0)
 		goto out;
-	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp),
-			   "AT+QICFG=\"%s\"", name);
+	err = qt_genl_exec(qd, info, qt_genl_limited(skb), 0, resp,
+			   sizeof(resp), "AT+QICFG=\"%s\"", name);
 	if (err)
 		goto out;
 	p = strchr(resp, ',');
@@ -875,7 +944,8 @@ int qt_genl_err_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_genl_exec(qd, info, 0, resp, sizeof(resp), "AT+QIGETERROR");
+	err = qt_genl_exec(qd, info, qt_genl_limited(skb), 0, resp,
+			   sizeof(resp), "AT+QIGETERROR");
 	if (err)
 		goto out;
 	p = strstr(resp, "+QIGETERROR: ");
@@ -977,6 +1047,8 @@ int qt_genl_sock_start(struct netlink_callback *cb)
 	struct net_device *dev;
 	struct qtcpip_dev *devs[8];
 	int ndev = 0, i, id, max = 8 * QT_MAX_CONN;
+	/* The module's own view costs one command per connection. */
+	bool live = !qt_genl_limited(cb->skb);
 	char resp[256];
 
 	dump = kzalloc(struct_size(dump, snap, max), GFP_KERNEL);
@@ -1017,7 +1089,7 @@ int qt_genl_sock_start(struct netlink_callback *cb)
 		}
 		spin_unlock_bh(&qd->lock);
 		/* The module's own view of each connection. */
-		while (nids-- && READ_ONCE(qd->state) == QT_DEV_READY) {
+		while (live && nids-- && READ_ONCE(qd->state) == QT_DEV_READY) {
 			struct qt_sock_snap *s = &dump->snap[ids[nids]];
 
 			if (!qt_exec(qd, 0, resp, sizeof(resp),

@@ -16,10 +16,13 @@
 
 #include "compat.h"
 #include "qtcpip.h"
+#include "sock.h"
 
 /* Packet taps (tcpdump -i qtcpip0) see the AT exchange: one frame per
  * chunk, a direction byte ('>' to the module, '<' from it) and the bytes
- * as written or read. The link type is DLT_RAW (ARPHRD_NONE).
+ * as written or read. The link type is DLT_RAW (ARPHRD_NONE); the frames
+ * are not IP, and say so with a protocol of their own (QTCPIP_ETH_P_AT,
+ * the local experimental EtherType) that no IP packet socket takes.
  */
 static void qtcpip_tap(struct qtcpip_dev *qd, u8 dir, const u8 *buf,
 		       size_t len)
@@ -35,7 +38,7 @@ static void qtcpip_tap(struct qtcpip_dev *qd, u8 dir, const u8 *buf,
 	skb_put_u8(skb, dir);
 	skb_put_data(skb, buf, len);
 	skb->dev = dev;
-	skb->protocol = htons(ETH_P_IP);
+	skb->protocol = htons(QTCPIP_ETH_P_AT);
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
 	rcu_read_lock_bh();
@@ -268,14 +271,75 @@ static void qtcpip_ldisc_hangup(struct tty_struct *tty)
 	netif_carrier_off(qd->netdev);
 }
 
+/* The UART flagged the next byte: a parity or framing error (the byte
+ * came, garbled), a break or an overrun (a marker; bytes were lost before
+ * it). Counted; and what the byte belongs to is not trusted: a socket's
+ * data block fails its stream connection (EIO) or drops its datagram, a
+ * line is dropped whole (as an overlong one), transparent data is dropped
+ * with EIO on the socket. Returns whether the byte goes to the parser.
+ */
+static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
+{
+	struct net_device_stats *st = &qd->netdev->stats;
+	struct qt_sock *qs = NULL;
+	bool feed = flag == TTY_PARITY || flag == TTY_FRAME;
+
+	spin_lock_bh(&qd->lock);
+	st->rx_errors++;
+	if (flag == TTY_OVERRUN)
+		st->rx_over_errors++;
+	else if (flag == TTY_PARITY)
+		st->rx_crc_errors++;
+	else
+		st->rx_frame_errors++;
+	if (qd->state == QT_DEV_DEAD)
+		goto out;
+	switch (qd->parser.state) {
+	case QT_PS_DATA:
+	case QT_PS_HEXDATA:
+		qs = qd->rx_sock;
+		if (!qs)
+			break;	/* a block nobody takes */
+		sock_hold(&qs->sk);
+		qt_sock_rx_abort(qd);
+		st->rx_dropped++;
+		/* The rest of the block still goes through the parser. */
+		if (qs->sk.sk_type == SOCK_STREAM)
+			qt_sock_abort(qd, qs, EIO);
+		break;
+	case QT_PS_RAW:
+		if (qd->tp_sock)
+			qt_sock_set_error(qd->tp_sock, EIO);
+		feed = false;
+		break;
+	default:
+		qd->parser.overflow = true;
+		break;
+	}
+out:
+	spin_unlock_bh(&qd->lock);
+	if (qs)
+		sock_put(&qs->sk);
+	return feed;
+}
+
 static void qtcpip_ldisc_receive(QT_LDISC_RX_ARGS)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
+	size_t i, start = 0, n = count;
 
 	if (!qd)
 		return;
-	qtcpip_tap(qd, '<', cp, count);
-	qt_engine_rx(qd, cp, count);
+	qtcpip_tap(qd, '<', cp, n);
+	for (i = 0; fp && i < n; i++) {
+		if (fp[i] == TTY_NORMAL)
+			continue;
+		if (i > start)
+			qt_engine_rx(qd, cp + start, i - start);
+		start = qtcpip_rx_error(qd, fp[i]) ? i : i + 1;
+	}
+	if (n > start)
+		qt_engine_rx(qd, cp + start, n - start);
 }
 
 static void qtcpip_ldisc_write_wakeup(struct tty_struct *tty)

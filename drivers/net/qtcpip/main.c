@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/tty.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/qtcpip.h>
 
 #include "qtcpip.h"
@@ -15,6 +16,11 @@
 int qtcpip_ldisc_num = QTCPIP_LDISC_DEFAULT;
 module_param_named(ldisc, qtcpip_ldisc_num, int, 0444);
 MODULE_PARM_DESC(ldisc, "line discipline number (default 29, N_DEVELOPMENT)");
+
+/* Work that waits for the module (init, "ip link" up/down: up to 150 s)
+ * runs here, not on system_wq, whose workers others need.
+ */
+struct workqueue_struct *qtcpip_wq;
 
 static int __init qtcpip_init(void)
 {
@@ -26,9 +32,12 @@ static int __init qtcpip_init(void)
 		       qtcpip_ldisc_num, NR_LDISCS - 1);
 		return -EINVAL;
 	}
+	qtcpip_wq = alloc_workqueue("qtcpip", WQ_UNBOUND, 0);
+	if (!qtcpip_wq)
+		return -ENOMEM;
 	err = qt_sock_register();
 	if (err)
-		return err;
+		goto err_wq;
 	err = qt_genl_register();
 	if (err)
 		goto err_sock;
@@ -41,6 +50,8 @@ err_genl:
 	qt_genl_unregister();
 err_sock:
 	qt_sock_unregister();
+err_wq:
+	destroy_workqueue(qtcpip_wq);
 	return err;
 }
 
@@ -50,6 +61,7 @@ static void __exit qtcpip_exit(void)
 	qtcpip_ldisc_unregister();
 	qt_genl_unregister();
 	qt_sock_unregister();
+	destroy_workqueue(qtcpip_wq);
 }
 
 module_init(qtcpip_init);

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/qtcpip.h>
 
+#include "compat.h"
 #include "qtcpip.h"
 
 /* Up and down activate and deactivate the module's default context,
@@ -22,8 +23,7 @@ static int qtcpip_ndo_open(struct net_device *dev)
 	struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
 
 	netif_start_queue(dev);
-	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
-		schedule_work(&qd->link_work);
+	qtcpip_dev_queue_work(qd, &qd->link_work);
 	return 0;
 }
 
@@ -32,8 +32,7 @@ static int qtcpip_ndo_stop(struct net_device *dev)
 	struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
 
 	netif_stop_queue(dev);
-	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
-		schedule_work(&qd->link_work);
+	qtcpip_dev_queue_work(qd, &qd->link_work);
 	return 0;
 }
 
@@ -63,6 +62,10 @@ static void qtcpip_netdev_setup(struct net_device *dev)
 	dev->mtu = 1500;
 	dev->min_mtu = 1;
 	dev->max_mtu = 1500;
+	/* Its control operations check CAP_NET_ADMIN in the initial
+	 * namespace, and its sockets pick devices by namespace: it stays.
+	 */
+	qt_set_netns_local(dev);
 }
 
 struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd)
@@ -102,4 +105,27 @@ void qtcpip_dev_get(struct qtcpip_dev *qd)
 void qtcpip_dev_put(struct qtcpip_dev *qd)
 {
 	kref_put(&qd->ref, qtcpip_dev_release);
+}
+
+/* Queue one of the device's work items unless it is detached. Detach marks
+ * it dead under qd->lock and then cancels its work; a work queued after
+ * that would run on a freed device, hence the check under the same lock.
+ */
+bool qtcpip_dev_queue_work_locked(struct qtcpip_dev *qd,
+				  struct work_struct *work)
+{
+	lockdep_assert_held(&qd->lock);
+	if (qd->state == QT_DEV_DEAD)
+		return false;
+	return queue_work(qtcpip_wq, work);
+}
+
+bool qtcpip_dev_queue_work(struct qtcpip_dev *qd, struct work_struct *work)
+{
+	bool queued;
+
+	spin_lock_bh(&qd->lock);
+	queued = qtcpip_dev_queue_work_locked(qd, work);
+	spin_unlock_bh(&qd->lock);
+	return queued;
 }

@@ -12,6 +12,7 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/tty.h>
 #include <linux/workqueue.h>
@@ -98,6 +99,14 @@ struct qt_async {
 	char rep_addr[QT_PING_MAX][QT_ADDR_MAX];
 	struct qt_ping sum;		/* ping summary */
 	char time[QT_ADDR_MAX];		/* ntp */
+	/* A requester without CAP_NET_ADMIN: its user waits before taking
+	 * the slot again, as long as it held it (qt_async_get()).
+	 */
+	bool limited;
+	kuid_t uid;
+	unsigned long started;		/* jiffies */
+	kuid_t cool_uid;
+	unsigned long cool_until;	/* jiffies */
 };
 
 enum qt_dev_state {
@@ -190,6 +199,7 @@ struct qtcpip_dev {
 
 extern int qtcpip_ldisc_num;
 extern int qtcpip_family;
+extern struct workqueue_struct *qtcpip_wq;
 
 /* ldisc.c */
 int qtcpip_ldisc_register(void);
@@ -205,6 +215,9 @@ struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd);
 struct qtcpip_dev *qtcpip_netdev_priv(const struct net_device *dev);
 void qtcpip_dev_get(struct qtcpip_dev *qd);
 void qtcpip_dev_put(struct qtcpip_dev *qd);
+bool qtcpip_dev_queue_work_locked(struct qtcpip_dev *qd,
+				  struct work_struct *work);
+bool qtcpip_dev_queue_work(struct qtcpip_dev *qd, struct work_struct *work);
 
 /* at_engine.c */
 void qt_engine_init(struct qtcpip_dev *qd);
@@ -234,7 +247,7 @@ int qt_query_contexts(struct qtcpip_dev *qd);
 /* at_async.c */
 void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev);
 int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
-		 unsigned int timeout_ms);
+		 unsigned int timeout_ms, bool limited);
 void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot);
 void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot);
 

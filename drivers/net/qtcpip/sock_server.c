@@ -15,6 +15,29 @@
 
 #include "sock.h"
 
+/* bind() or listen() stopped waiting for +QIOPEN (a signal, SO_SNDTIMEO):
+ * the open must not complete later behind the caller's back, making the
+ * socket a connected one. Close it; its late +QIOPEN finds the socket no
+ * longer opening and is ignored. Under lock_sock.
+ */
+static int qt_service_abort(struct qt_sock *qs, int err)
+{
+	struct qtcpip_dev *qd = qs->qd;
+
+	spin_lock_bh(&qd->lock);
+	if (qs->state == QT_SS_OPENING) {
+		qs->state = QT_SS_UNCONN;
+		qt_sock_queue_close(qd, qs);
+	}
+	spin_unlock_bh(&qd->lock);
+	/* Nothing is left in progress, and a restart would find the
+	 * connectID still being given back.
+	 */
+	if (err == -EINPROGRESS)
+		return -ETIMEDOUT;
+	return err == -ERESTARTSYS ? -EINTR : err;
+}
+
 int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
@@ -35,6 +58,11 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		err = -EINVAL;
 		goto out;
 	}
+	if (READ_ONCE(qs->id) >= 0) {
+		/* An aborted attempt's id is still being given back. */
+		err = -EALREADY;
+		goto out;
+	}
 	qs->lport = ntohs(sin->sin_port);
 	if (sk->sk_type != SOCK_DGRAM || !qs->lport)
 		goto out;
@@ -51,8 +79,11 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		goto out;
 	qs->udp_service = true;
 	err = qt_sock_open_service(qs, qs->qd, false);
-	if (!err)
+	if (!err) {
 		err = qt_sock_wait_open(sk, sock_sndtimeo(sk, 0));
+		if (err)
+			err = qt_service_abort(qs, err);
+	}
 	if (!err && qs->state != QT_SS_LISTEN)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (!err)
@@ -84,6 +115,9 @@ int qt_listen(struct socket *sock, int backlog)
 	err = -EINVAL;
 	if (qs->state != QT_SS_UNCONN || !qs->lport)
 		goto out;	/* the module needs a port: bind() first */
+	err = -EALREADY;
+	if (READ_ONCE(qs->id) >= 0)
+		goto out;	/* an aborted attempt's id is being given back */
 	if (!qs->qd) {
 		qd = qt_sock_pick_dev(sk);
 		if (IS_ERR(qd)) {
@@ -94,8 +128,11 @@ int qt_listen(struct socket *sock, int backlog)
 	}
 	qs->backlog = max(backlog, 1);
 	err = qt_sock_open_service(qs, qs->qd, true);
-	if (!err)
+	if (!err) {
 		err = qt_sock_wait_open(sk, sock_sndtimeo(sk, 0));
+		if (err)
+			err = qt_service_abort(qs, err);
+	}
 	if (!err && qs->state != QT_SS_LISTEN)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (err)

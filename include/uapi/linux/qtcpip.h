@@ -20,6 +20,10 @@
 /* Name of the line discipline (/proc/tty/ldiscs) and of the netdevs. */
 #define QTCPIP_LDISC_NAME	"qtcpip"
 #define QTCPIP_IFNAME_FMT	"qtcpip%d"
+/* skb->protocol of the AT exchange frames packet taps see on the netdev:
+ * ETH_P_802_EX1, the local experimental EtherType (the frames are not IP).
+ */
+#define QTCPIP_ETH_P_AT		0x88B5
 
 /*
  * Socket family. Not assigned upstream: the default reuses AF_IRDA (23),
