@@ -73,6 +73,7 @@ enum qt_urc {
 	QT_URC_QNTP,		/* code = err, addr = time string */
 	QT_URC_RDY,		/* module (re)booted */
 	QT_URC_OTHER,		/* any other unsolicited line, text in line */
+	QT_URC_BOOT,		/* APP RDY, boot ROM banner: (re)booted */
 };
 
 /* The fields of one +QPING line. */
@@ -150,6 +151,10 @@ void qt_parser_init(struct qt_parser *p, enum qt_model model,
  */
 void qt_parser_reset(struct qt_parser *p);
 void qt_parser_set_model(struct qt_parser *p, enum qt_model model);
+/* From the callback of a data header: no data block follows after all
+ * (a buffer-mode "recv" hint that carries a length).
+ */
+void qt_parser_skip_block(struct qt_parser *p);
 /* BC66 options: ignored while the model is QT_MODEL_UC20. */
 void qt_parser_set_viewmode(struct qt_parser *p, bool comma);
 void qt_parser_set_recv_hex(struct qt_parser *p, bool hex);
