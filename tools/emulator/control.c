@@ -241,6 +241,14 @@ static void exec(char *line, struct buf *r)
 		} else {
 			state_conn(r, c);
 		}
+	} else if (!strcmp(cmd, "ati")) {
+		/* What ATI prints from now on ('|' between lines; nothing:
+		 * the profile's again). Takes effect at once: "reset" to
+		 * make the driver ask.
+		 */
+		snprintf(M.ati_override, sizeof(M.ati_override), "%s",
+			 rest ? rest : "");
+		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "reset")) {
 		serial_discard_tx();
 		at_boot();
@@ -413,7 +421,7 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok commands=ping,counters,state,reset,mute,delay,"
 			   "seed,baud,close,pdpdeact,urc,urc-mid,raw,split,"
 			   "drop,dup,corrupt,sendfail,closefail,pingdrop,"
-			   "bufffull,openfail,cmdfail,clear,set,mark,quit");
+			   "bufffull,openfail,cmdfail,clear,set,mark,quit,ati");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);
 	}
