@@ -461,30 +461,6 @@ static void qt_unknown_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		netdev_info(qd->netdev, "unsolicited: %.64s\n", ev->line);
 }
 
-/* Does "+XXX: ..." answer @cmd? The answer prefix is the command's
- * info_prefix, or the name of an "AT+XXX..." command; ATI, AT, ATE0 have
- * no "+XXX:" answer at all.
- */
-static bool qt_info_is_answer(const struct qt_cmd *cmd, const char *line)
-{
-	const char *colon = strchr(line, ':');
-	size_t n;
-
-	/* Bare text ("Quectel", an IMEI): only the command prints it. */
-	if (line[0] != '+' || !colon)
-		return true;
-	n = colon - line;
-	if (strcspn(line, " ,\"") < n)
-		return true;
-	if (cmd->info_prefix)
-		return !strncmp(line, cmd->info_prefix, n);
-	if (!cmd->line || strncmp(cmd->line, "AT+", 3))
-		return false;
-	return !strncmp(cmd->line + 2, line, n) &&
-	       (cmd->line[2 + n] == '\0' || cmd->line[2 + n] == '=' ||
-		cmd->line[2 + n] == '?');
-}
-
 static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	struct qt_cmd *cmd = qd->inflight;
@@ -515,11 +491,19 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_sock_rx_start(qd, -1, ev);
 		return;
 	}
-	if (!qt_info_is_answer(cmd, ev->line)) {
+	if (!qt_line_answers(cmd->line, cmd->info_prefix, ev->line)) {
 		qt_unknown_urc(qd, ev);
 		return;
 	}
 	qt_resp_append(cmd, ev->line, ev->line_len);
+}
+
+/* Is connectID @id a socket in buffer access mode? Under qd->lock. */
+static bool qt_buffer_mode(struct qtcpip_dev *qd, int id)
+{
+	lockdep_assert_held(&qd->lock);
+	return id >= 0 && id < QT_MAX_CONN && qd->conn[id] &&
+	       qd->conn[id]->mode == QTCPIP_MODE_BUFFER;
 }
 
 static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
@@ -533,8 +517,7 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		/* Buffer mode: newer firmware adds the length to the "recv"
 		 * hint, and no data follows (BG96, EC21 manuals show none).
 		 */
-		if (ev->id < QT_MAX_CONN && qd->conn[ev->id] &&
-		    qd->conn[ev->id]->mode == QTCPIP_MODE_BUFFER) {
+		if (qt_buffer_mode(qd, ev->id)) {
 			qt_parser_skip_block(&qd->parser);
 			qt_sock_event_recv(qd, ev->id);
 			break;
@@ -615,8 +598,19 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 			qt_engine_kick(qd);
 		}
 		break;
+	case QT_EV_MALFORMED:
+		/* A buffer-mode hint whose length (all the unread bytes) is
+		 * more than one data block: still a hint.
+		 */
+		if (ev->line && !strncmp(ev->line, "+QIURC:", 7) &&
+		    qt_buffer_mode(qd, ev->id)) {
+			qt_sock_event_recv(qd, ev->id);
+			break;
+		}
+		qd->netdev->stats.rx_errors++;
+		break;
 	default:
-		/* Overlong line, bad hex, malformed header. */
+		/* Overlong line, bad hex. */
 		qd->netdev->stats.rx_errors++;
 		break;
 	}

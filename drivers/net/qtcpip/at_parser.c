@@ -5,7 +5,7 @@
  * It never looks ahead: every decision is taken on the byte at hand, so
  * the event sequence does not depend on how the input was split (only the
  * boundaries of QT_EV_DATA chunks do). No allocation, no recursion, no
- * floating point, no libc beyond memset/memcpy/memcmp.
+ * floating point, no libc beyond <string.h>.
  *
  * Framing (Documentation/networking/qtcpip-dialects.rst):
  *  - CR, LF or CRLF end a line; empty lines are ignored; trailing blanks
@@ -837,6 +837,38 @@ void qt_parser_init(struct qt_parser *p, enum qt_model model,
 	p->fn = fn;
 	p->ctx = ctx;
 	qt_parser_reset(p);
+}
+
+bool qt_line_answers(const char *cmd, const char *prefix, const char *line)
+{
+	const char *colon = strchr(line, ':');
+	size_t n;
+
+	/* Bare text ("Quectel", an IMEI): only the command prints it. */
+	if (line[0] != '+' || !colon)
+		return true;
+	n = colon - line;
+	if (strcspn(line, " ,\"") < n)
+		return true;
+	if (prefix)
+		return strlen(prefix) >= n && !memcmp(line, prefix, n);
+	if (!cmd || memcmp(cmd, "AT+", 3))
+		return false;
+	return strlen(cmd + 2) >= n && !memcmp(cmd + 2, line, n) &&
+	       (cmd[2 + n] == '\0' || cmd[2 + n] == '=' || cmd[2 + n] == '?');
+}
+
+size_t qt_model_match(const char *line, const char *model)
+{
+	size_t n = strlen(model);
+
+	if (!strncmp(line, "Quectel", 7) &&
+	    (line[7] == '_' || line[7] == ' ' || line[7] == '-'))
+		line += 8;
+	if (strncmp(line, model, n) ||
+	    (line[n] && line[n] != '-' && line[n] != '_' && line[n] != ' '))
+		return 0;
+	return n;
 }
 
 void qt_parser_skip_block(struct qt_parser *p)

@@ -151,6 +151,15 @@ void qt_parser_init(struct qt_parser *p, enum qt_model model,
  */
 void qt_parser_reset(struct qt_parser *p);
 void qt_parser_set_model(struct qt_parser *p, enum qt_model model);
+/* Does INFO @line answer the command @cmd ("AT+XXX...")? Lines "+YYY: ..."
+ * answer it only if YYY is its name (or @prefix, when not NULL, "+YYY:");
+ * bare text always does. ATI, AT, ATE0 have no "+YYY:" answer.
+ */
+bool qt_line_answers(const char *cmd, const char *prefix, const char *line);
+/* Length of @model if @line names it: the model alone or after
+ * "Quectel_", followed by the end, '-', '_' or ' ' (BC660K-GL); else 0.
+ */
+size_t qt_model_match(const char *line, const char *model);
 /* From the callback of a data header: no data block follows after all
  * (a buffer-mode "recv" hint that carries a length).
  */

@@ -209,15 +209,10 @@ const struct qt_dialect *qt_dialect_lookup(const char *model,
 	size_t best = 0, n;
 	int i;
 
-	if (!strncasecmp(model, "Quectel", 7) &&
-	    (model[7] == '_' || model[7] == ' ' || model[7] == '-'))
-		model += 8;
 	for (i = 0; i < ARRAY_SIZE(qt_models); i++) {
-		n = strlen(qt_models[i].model);
+		n = qt_model_match(model, qt_models[i].model);
 		/* The longest name that the line starts with wins. */
-		if (n <= best || strncasecmp(model, qt_models[i].model, n) ||
-		    (model[n] && model[n] != '-' && model[n] != '_' &&
-		     model[n] != ' '))
+		if (n <= best)
 			continue;
 		best = n;
 		d = qt_models[i].d;
