@@ -307,6 +307,8 @@ void resp_block(const char *hdr, const void *data, size_t n, bool hex,
 
 void resp_final(const char *s)
 {
+	if (A.units == 0)
+		vendor_check();
 	mid_check();
 	outs("\r\n");
 	outs(s);
@@ -500,6 +502,23 @@ static void c_ident(void)
 	resp_ok();
 }
 
+/* The model AT+CGMM names: with control "ati", its first line that is
+ * neither the maker nor the revision.
+ */
+static const char *ati_model(void)
+{
+	static char line[sizeof(M.ati_override)];
+	char *s, *tok;
+
+	if (!M.ati_override[0])
+		return M.name;
+	snprintf(line, sizeof(line), "%s", M.ati_override);
+	for (tok = strtok_r(line, "|", &s); tok; tok = strtok_r(NULL, "|", &s))
+		if (strncmp(tok, "Quectel", 7) && strncmp(tok, "Revision", 8))
+			return tok;
+	return M.name;
+}
+
 static void c_cgmi(enum kind k, struct args *a, const char *raw)
 {
 	(void)a;
@@ -515,7 +534,7 @@ static void c_cgmi(enum kind k, struct args *a, const char *raw)
 	if (!strcmp(M.cmdname, "+CGMI"))
 		resp_line("Quectel");
 	else if (!strcmp(M.cmdname, "+CGMM"))
-		resp_line("%s", M.name);
+		resp_line("%s", ati_model());
 	else
 		resp_line("Revision: %s", M.rev);
 	resp_ok();

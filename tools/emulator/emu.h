@@ -330,6 +330,8 @@ struct profile {
 extern const struct profile *PROF;
 const struct profile *profile_find(const char *name, enum model model);
 const struct profile *profile_default(enum model model);
+void profile_set(const struct profile *p, bool cmdline);
+void profile_restore(void);
 const char *profile_model_name(void);
 const char *profile_revision(void);
 void profile_list(FILE *f);

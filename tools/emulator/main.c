@@ -276,6 +276,7 @@ int main(int argc, char **argv)
 		profile_list(stderr);
 		exit(2);
 	}
+	profile_set(PROF, true);
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&ss);

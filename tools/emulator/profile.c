@@ -70,6 +70,28 @@ static const struct profile profiles[] = {
 };
 
 const struct profile *PROF = &profiles[0];
+/* The one of the command line, which control "clear" restores. */
+static const struct profile *prof_cmdline = &profiles[0];
+
+/* Take profile @p from now on (identity at once, boot behaviour at the
+ * next boot); @cmdline: it is the command line's.
+ */
+void profile_set(const struct profile *p, bool cmdline)
+{
+	PROF = p;
+	if (cmdline)
+		prof_cmdline = p;
+	M.name = profile_model_name();
+	M.rev = profile_revision();
+	M.ati_override[0] = '\0';
+	M.urc_uart = PROF->urcport_default_uart || !PROF->has_urcport;
+}
+
+void profile_restore(void)
+{
+	if (PROF != prof_cmdline || M.ati_override[0])
+		profile_set(prof_cmdline, false);
+}
 
 /* The profile called @name for @model, or NULL (also when it is of the
  * other model).

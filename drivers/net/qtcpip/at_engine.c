@@ -371,6 +371,9 @@ static bool qt_final_stray(struct qtcpip_dev *qd, const struct qt_event *ev)
 	switch (ev->final) {
 	case QT_FINAL_CLOSE_OK:
 	case QT_FINAL_CLOSE_FAIL:
+		/* A close whose OK came waits for just this. */
+		if (cmd && cmd->accepted && qt_cmd_is(cmd, "AT+QICLOSE"))
+			return false;
 		if (qd->close_owed &&
 		    time_before(jiffies, qd->close_owed_until)) {
 			qd->close_owed--;

@@ -103,6 +103,7 @@ static int qt_identify(struct qtcpip_dev *qd)
 	if (err)
 		return err;
 	strscpy(said, resp, sizeof(said));
+	qt_flatten(said);
 	d = qt_find_model(resp, &canon);
 	p = qt_resp_line(resp, "Revision: ");
 	if (p)
@@ -110,8 +111,9 @@ static int qt_identify(struct qtcpip_dev *qd)
 	if (!d && !qt_exec(qd, 0, resp, sizeof(resp), "AT+CGMM")) {
 		d = qt_find_model(resp, &canon);
 		if (!d && resp[0]) {
-			strlcat(said, "\n", sizeof(said));
+			strlcat(said, "|", sizeof(said));
 			strlcat(said, resp, sizeof(said));
+			qt_flatten(said);
 		}
 	}
 	if (!p && !qt_exec(qd, 0, resp, sizeof(resp), "AT+GMR")) {
@@ -125,7 +127,6 @@ static int qt_identify(struct qtcpip_dev *qd)
 		if (d) {
 			canon = NULL;
 		} else {
-			qt_flatten(said);
 			/* Once per attach: init backs off, it does not spin. */
 			if (!qd->unsupported_logged)
 				netdev_err(qd->netdev,
@@ -146,7 +147,7 @@ static int qt_identify(struct qtcpip_dev *qd)
 		p = said;
 		while (!strncmp(p, "Quectel", 7) && strchr(p, '|'))
 			p = strchr(p, '|') + 1;
-		qt_copy_line(qd->model, sizeof(qd->model), p);
+		strscpy(qd->model, p, sizeof(qd->model));
 		strreplace(qd->model, '|', '\0');
 	}
 
@@ -358,6 +359,11 @@ void qt_init_work(struct work_struct *work)
 					     init_work);
 	int err;
 
+	/* Queued again by a reset while an earlier run was at work: that
+	 * run brought the module up already.
+	 */
+	if (READ_ONCE(qd->state) == QT_DEV_READY)
+		return;
 	while (!qt_dead(qd)) {
 		spin_lock_bh(&qd->lock);
 		if (qd->state != QT_DEV_DEAD)
