@@ -308,6 +308,40 @@ static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
 	}
 }
 
+/* Reads the tty until the module's boot ends: "RDY" (the manuals, APP RDY
+ * of newer modules) or the MT2625 boot ROM's "Leaving the BROM" (a real
+ * BC66, emulator profile bc66-fw); 0 if it did.
+ */
+static inline int qt_tty_expect_boot(int fd, int timeout_ms)
+{
+	long long end = qt_now_ms() + timeout_ms;
+	char buf[512];
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = end - qt_now_ms();
+		ssize_t r;
+
+		if (left <= 0)
+			return -1;
+		if (poll(&pfd, 1, left) <= 0)
+			continue;
+		if (n >= sizeof(buf) - 1) {
+			memmove(buf, buf + n / 2, n - n / 2);
+			n -= n / 2;
+		}
+		r = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (r <= 0)
+			continue;
+		n += r;
+		buf[n] = 0;
+		if (memmem(buf, n, "RDY", 3) ||
+		    memmem(buf, n, "Leaving the BROM", 16))
+			return 0;
+	}
+}
+
 /* Reads and drops what @fd gets until it has been quiet for @quiet_ms
  * (at most @max_ms): output the module sent before anyone listened, such
  * as its boot RDY, still on its way from the UART after a tcflush().
@@ -332,8 +366,9 @@ static inline void qt_tty_drain(int fd, int quiet_ms, int max_ms)
  * wait for carrier. Returns 0, 1 if the slot is empty,
  * -1 on failure (why in err).
  */
-static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
-				char *err, size_t errsz)
+static inline int qt_mod_attach_emu(struct qt_mod *m, int slot,
+				    unsigned int baud, const char *setup,
+				    char *err, size_t errsz)
 {
 	int disc, i;
 
@@ -365,6 +400,13 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 		snprintf(err, errsz, "emulator %d does not answer", slot);
 		return -1;
 	}
+	/* "clear" went back to the emulator's command line profile: a
+	 * control command (e.g. "profile bc66-fw") to pose as another module
+	 */
+	if (setup && qt_emu(m->ctl, "%s", setup)) {
+		snprintf(err, errsz, "emulator %d refused '%s'", slot, setup);
+		return -1;
+	}
 	m->ttyfd = open(m->tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (m->ttyfd < 0 || qt_tty_setup(m->ttyfd, baud)) {
 		snprintf(err, errsz, "%s: %s", m->tty, strerror(errno));
@@ -377,7 +419,7 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 		qt_tty_drain(m->ttyfd, 200, 2000);
 		/* a loaded host may take a while to deliver it */
 		if (!qt_emu(m->ctl, "reset") &&
-		    !qt_tty_expect(m->ttyfd, "RDY", 10000))
+		    !qt_tty_expect_boot(m->ttyfd, 10000))
 			break;
 		fprintf(stderr, "# %s: no RDY after a reset, again\n", m->tty);
 	}
@@ -410,6 +452,12 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 		return -1;
 	}
 	return 0;
+}
+
+static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
+				char *err, size_t errsz)
+{
+	return qt_mod_attach_emu(m, slot, baud, NULL, err, errsz);
 }
 
 /* Ends the attachment as ldattach's exit does; 0 if the netdev went. */

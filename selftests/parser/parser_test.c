@@ -829,4 +829,141 @@ TEST(reset_from_callback)
 	free(r);
 }
 
+/* ---- real modules (Documentation/networking/qtcpip-dialects.rst,
+ * "Profiles"): the exact bytes they print ---------------------------- */
+
+/* A real BC66 answers ATI with three lines; they are its answer (INFO),
+ * and the model is found on the "Quectel_BC66" line, not on "Revision:".
+ */
+TEST(real_bc66_ati)
+{
+	CHECK(BC66, NOECHO,
+	      "\r\nQuectel_Ltd\r\nQuectel_BC66\r\n"
+	      "Revision: BC66NBR01A06\r\n\r\nOK\r\n",
+	      "INFO \"Quectel_Ltd\"\n"
+	      "INFO \"Quectel_BC66\"\n"
+	      "INFO \"Revision: BC66NBR01A06\"\n"
+	      "FINAL OK\n");
+	EXPECT_EQ(4, qt_model_match("Quectel_BC66", "BC66"));
+	EXPECT_EQ(4, qt_model_match("BC66", "BC66"));
+	EXPECT_EQ(6, qt_model_match("Quectel_BC660K-GL", "BC660K"));
+	EXPECT_EQ(4, qt_model_match("BC66-NA", "BC66"));
+	EXPECT_EQ(4, qt_model_match("BG95-M3", "BG95"));
+	EXPECT_EQ(0, qt_model_match("Quectel_Ltd", "BC66"));
+	EXPECT_EQ(0, qt_model_match("BC660K-GL", "BC66"));
+	EXPECT_EQ(0, qt_model_match("EC200U", "EC20"));
+	EXPECT_EQ(0, qt_model_match("BC66NBR01A06", "BC66"));
+}
+
+/* The MT2625 boot ROM banner a real BC66 prints on power-on and after
+ * AT+QRST=1, and the APP RDY of newer modules: each a BOOT URC.
+ */
+TEST(brom_banner_and_app_rdy)
+{
+	CHECK(BC66, NOECHO,
+	      "\r\nOK\r\nF1: 0000 0000\r\nV0: 0000 0000 [0001]\r\n"
+	      "00: 0006 000C\r\n01: 0000 0000\r\nU0: 0000 0001 [0000]\r\n"
+	      "T0: 0000 00B4\r\nLeaving the BROM\r\n",
+	      "FINAL OK\n"
+	      "URC BOOT \"F1: 0000 0000\"\n"
+	      "URC BOOT \"V0: 0000 0000 [0001]\"\n"
+	      "URC BOOT \"00: 0006 000C\"\n"
+	      "URC BOOT \"01: 0000 0000\"\n"
+	      "URC BOOT \"U0: 0000 0001 [0000]\"\n"
+	      "URC BOOT \"T0: 0000 00B4\"\n"
+	      "URC BOOT \"Leaving the BROM\"\n");
+	CHECK(UC20, NOECHO,
+	      "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n"
+	      "\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n\r\nAPP RDY\r\n",
+	      "URC RDY\n"
+	      "INFO \"+CFUN: 1\"\n"
+	      "INFO \"+CPIN: READY\"\n"
+	      "URC OTHER \"+QUSIM: 1\"\n"
+	      "URC OTHER \"+QIND: SMS DONE\"\n"
+	      "URC BOOT \"APP RDY\"\n");
+	/* Near misses stay text. */
+	CHECK(BC66, NOECHO,
+	      "\r\nF1: 0000 000\r\nIP: 0000 0000\r\nF1: 0000 0000 [01]\r\n",
+	      "INFO \"F1: 0000 000\"\n"
+	      "INFO \"IP: 0000 0000\"\n"
+	      "INFO \"F1: 0000 0000 [01]\"\n");
+}
+
+static void skip_on_push(void *ctx, const struct qt_event *ev)
+{
+	struct rec *r = ctx;
+
+	rec_ev(ctx, ev);
+	if (ev->type == QT_EV_URC && ev->urc == QT_URC_RECV_PUSH)
+		qt_parser_skip_block(&r->p);
+}
+
+/* Buffer mode: BG96/EC21/UC200T/EC200A send the hint without a length,
+ * newer firmware with one and no data after it. The engine skips the
+ * block of such a header; the lines after it are lines again.
+ */
+TEST(recv_hint_with_and_without_length)
+{
+	static const char in[] =
+		"\r\n+QIURC: \"recv\",0\r\n"
+		"\r\n+QIURC: \"recv\",1,3\r\n"
+		"\r\n+QIURC: \"recv\",2,1460\r\nOK\r\n";
+	struct rec *r = rec_new(UC20, NOECHO);
+
+	r->p.fn = skip_on_push;
+	qt_parser_feed(&r->p, (const uint8_t *)in, sizeof(in) - 1);
+	rec_done(r);
+	EXPECT_STREQ("URC RECV id=0\n"
+		     "URC RECV_PUSH id=1 len=3\n"
+		     "URC RECV_PUSH id=2 len=1460\n"
+		     "FINAL OK\n", r->out);
+	free(r);
+	/* All unread bytes may exceed one block: malformed as a header,
+	 * and the engine takes it as a hint.
+	 */
+	CHECK(UC20, NOECHO, "\r\n+QIURC: \"recv\",0,4000\r\n\r\nOK\r\n",
+	      "MALFORMED len=4000 \"+QIURC: \\\"recv\\\",0,4000\"\n"
+	      "FINAL OK\n");
+}
+
+/* A BC660K: OK for AT+QICLOSE, then a separate CLOSE OK ~50 ms later.
+ * The parser reports both finals; the engine decides whom they end.
+ */
+TEST(bc660k_late_close_ok)
+{
+	CHECK(BC66, NOECHO, "\r\nOK\r\n\r\nOK\r\n\r\nCLOSE OK\r\n\r\nOK\r\n",
+	      "FINAL OK\nFINAL OK\nFINAL CLOSE_OK\nFINAL OK\n");
+}
+
+/* Vendor URCs the manuals never show are INFO lines to the parser; only
+ * a line whose prefix is the in-flight command's name answers it.
+ */
+TEST(vendor_urcs_are_not_answers)
+{
+	CHECK(BC66, NOECHO,
+	      "\r\n+CSCON: 1\r\n\r\n+CEREG: 1\r\n\r\n+IP: 10.64.0.7\r\n"
+	      "\r\n+QNBIOTEVENT: \"ENTER PSM\"\r\n\r\n+QMTSTAT: 0,1\r\n",
+	      "INFO \"+CSCON: 1\"\n"
+	      "INFO \"+CEREG: 1\"\n"
+	      "INFO \"+IP: 10.64.0.7\"\n"
+	      "INFO \"+QNBIOTEVENT: \\\"ENTER PSM\\\"\"\n"
+	      "INFO \"+QMTSTAT: 0,1\"\n");
+	EXPECT_FALSE(qt_line_answers("ATI", NULL, "+CSCON: 1"));
+	EXPECT_TRUE(qt_line_answers("ATI", NULL, "Quectel_BC66"));
+	EXPECT_FALSE(qt_line_answers("AT+CGSN", NULL, "+CEREG: 1"));
+	EXPECT_TRUE(qt_line_answers("AT+CGSN", NULL, "+CGSN: 866425030000006"));
+	EXPECT_TRUE(qt_line_answers("AT+CGSN", NULL, "866425030000006"));
+	EXPECT_TRUE(qt_line_answers("AT+CEREG?", NULL, "+CEREG: 0,1"));
+	EXPECT_FALSE(qt_line_answers("AT+QIACT?", NULL, "+IP: 10.64.0.7"));
+	EXPECT_TRUE(qt_line_answers("AT+QIACT?", NULL,
+				    "+QIACT: 1,1,1,\"10.64.0.7\""));
+	EXPECT_FALSE(qt_line_answers("AT+QIACT?", NULL, "+QIACTX: 1"));
+	EXPECT_FALSE(qt_line_answers("AT+QISTATE=1,0", NULL,
+				     "+QISEND: 1,2,3"));
+	EXPECT_TRUE(qt_line_answers("AT+QISEND=0,0", NULL, "+QISEND: 1,2,3"));
+	EXPECT_TRUE(qt_line_answers("AT+X", "+QIGETERROR:",
+				    "+QIGETERROR: 552,x"));
+	EXPECT_FALSE(qt_line_answers("AT+X", "+QIGETERROR:", "+X: 1"));
+}
+
 TEST_HARNESS_MAIN

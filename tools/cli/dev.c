@@ -12,7 +12,8 @@
 #include "cli.h"
 
 static const char dev_usage[] =
-"Usage: qtcpip dev show [ dev DEV ]\n";
+"Usage: qtcpip dev show [ dev DEV ]\n"
+"       qtcpip dev set dev DEV dialect { bc66 | uc20 | bc660k | bg96 | ec2x | auto }\n";
 
 static const char *name_of(const char *const *tab, size_t n, unsigned int v,
 			   char *buf, size_t size)
@@ -36,6 +37,7 @@ const char *qt_state_name(unsigned int state)
 		[QTCPIP_DEV_INIT] = "init",
 		[QTCPIP_DEV_READY] = "ready",
 		[QTCPIP_DEV_DEAD] = "dead",
+		[QTCPIP_DEV_UNSUPPORTED] = "unsupported",
 	};
 	return NAME_OF(t, state);
 }
@@ -229,6 +231,8 @@ static int show_cb(const struct nlmsghdr *nlh, uint8_t cmd,
 			qt_state_name(qt_u8(a, QTCPIP_A_STATE)));
 	if (qt_has(a, QTCPIP_A_TTY))
 		out_str("tty", " tty %s", qt_str(a, QTCPIP_A_TTY));
+	if (qt_has(a, QTCPIP_A_DIALECT))
+		out_str("dialect", " dialect %s", qt_str(a, QTCPIP_A_DIALECT));
 	out_text("\n   ");
 	if (qt_has(a, QTCPIP_A_MAX_CONN))
 		out_uint("max_conn", " connections %llu",
@@ -302,6 +306,49 @@ static int dev_show(struct cmdline *cl)
 	return ret ? qt_report("dev show", ret, &err) : QT_EXIT_OK;
 }
 
+/* dev set dev DEV dialect NAME: the profile of a module of unknown model. */
+static int dev_set(struct cmdline *cl)
+{
+	const char *dialect = NULL;
+	struct nlmsghdr *nlh;
+	struct qt_err err;
+	struct qt_nl *nl;
+	uint32_t ifindex = 0;
+	int ret;
+
+	while (cl->argc > 0) {
+		const char *k = cl->argv[0];
+		const char *v = next_arg(cl, k);
+
+		if (is_help(k))
+			return print_usage(dev_usage, QT_EXIT_OK);
+		if (!v)
+			return usage_error(cl, "'%s' needs a value", k);
+		if (!strcmp(k, "dev")) {
+			ret = dev_index(cl, v, &ifindex);
+			if (ret)
+				return ret;
+		} else if (!strcmp(k, "dialect")) {
+			dialect = strcmp(v, "auto") ? v : "";
+		} else {
+			return usage_error(cl, "unexpected argument '%s'", k);
+		}
+		cl->argc--;
+		cl->argv++;
+	}
+	if (!ifindex || !dialect)
+		return usage_error(cl, "'dev' and 'dialect' are required");
+	nl = qt_open_or_report();
+	if (!nl)
+		return QT_EXIT_FAIL;
+	nlh = qt_nl_req(nl, QTCPIP_CMD_DEV_SET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, QTCPIP_A_IFINDEX, ifindex);
+	mnl_attr_put_strz(nlh, QTCPIP_A_DIALECT, dialect);
+	ret = qt_nl_talk(nl, nlh, NULL, NULL, &err);
+	qt_nl_close(nl);
+	return ret ? qt_report("dev set", ret, &err) : QT_EXIT_OK;
+}
+
 int do_dev(int argc, char **argv)
 {
 	struct cmdline cl = {
@@ -314,6 +361,10 @@ int do_dev(int argc, char **argv)
 		if (argc < 1)
 			cl.argc = 0;
 		return dev_show(&cl);
+	}
+	if (!strcmp(argv[0], "set")) {
+		cl.what = "dev set";
+		return dev_set(&cl);
 	}
 	if (is_help(argv[0]))
 		return print_usage(dev_usage, QT_EXIT_OK);

@@ -72,14 +72,12 @@ void modem_defaults(void)
 
 void at_init(void)
 {
+	M.name = profile_model_name();
+	M.rev = profile_revision();
 	if (M.model == BC66) {
-		M.name = "BC66";
-		M.rev = "BC66NBR01A01";
 		M.nconn = 5;
 		M.nctx = 3;
 	} else {
-		M.name = "UC20";
-		M.rev = "UC20GQBR03A12E1G";
 		M.nconn = 12;
 		M.nctx = 16;
 	}
@@ -131,10 +129,19 @@ static void defer_kick(void)
 
 static void boot_done(void *arg)
 {
+	size_t i;
+
 	(void)arg;
 	A.boot_timer = 0;
 	A.mode = AM_CMD;
-	outs("\r\nRDY\r\n");
+	for (i = 0; PROF->boot[i]; i++) {
+		outs("\r\n");
+		outs(PROF->boot[i]);
+		outs("\r\n");
+	}
+	/* URC port and auto-baud state start over with every boot */
+	M.urc_uart = PROF->urcport_default_uart || !PROF->has_urcport;
+	M.first_at_lost = PROF->first_at_lost;
 	trace_note("boot complete");
 	defer_kick();
 }
@@ -186,11 +193,37 @@ static void mid_check(void)
 	free(u);
 }
 
+/* Some real modules put URCs the manuals never show between a command
+ * and its answer: one every few responses, never one that looks like
+ * the answer of the command at hand.
+ */
+static void vendor_check(void)
+{
+	const char *u;
+	size_t n, len;
+
+	if (!PROF->vendor_urcs || !M.urc_uart || ++M.vendor_n % 3)
+		return;
+	for (n = 0; PROF->vendor_urcs[n]; n++)
+		;
+	u = PROF->vendor_urcs[(M.vendor_n / 3) % n];
+	len = strcspn(u, ":");
+	if (M.cmdname && strlen(M.cmdname) == len &&
+	    !strncmp(M.cmdname, u, len))
+		return;
+	outs("\r\n");
+	outs(u);
+	outs("\r\n");
+	C.vendor_urcs++;
+}
+
 void resp_line(const char *fmt, ...)
 {
 	char tmp[1024];
 	va_list ap;
 
+	if (A.units == 0)
+		vendor_check();
 	if (A.units == 1)
 		mid_check();
 	va_start(ap, fmt);
@@ -274,6 +307,8 @@ void resp_block(const char *hdr, const void *data, size_t n, bool hex,
 
 void resp_final(const char *s)
 {
+	if (A.units == 0)
+		vendor_check();
 	mid_check();
 	outs("\r\n");
 	outs(s);
@@ -317,6 +352,11 @@ void urc_out(const void *p, size_t n)
 	C.urcs++;
 	if (A.mode == AM_BOOT)
 		return;
+	/* EC2x: URCs go to the port AT+QURCCFG="urcport" names */
+	if (!M.urc_uart) {
+		C.urcs_wrong_port++;
+		return;
+	}
 	if (at_idle())
 		out(p, n);
 	else
@@ -446,10 +486,37 @@ bool arg_int(struct args *a, int i, long lo, long hi, long *out)
 
 static void c_ident(void)
 {
-	resp_line("Quectel");
-	resp_line("%s", M.name);
-	resp_line("Revision: %s", M.rev);
+	char tmp[sizeof(M.ati_override)], *s, *line;
+	size_t i;
+
+	if (M.ati_override[0]) {
+		/* control "ati": a module the driver does not know */
+		snprintf(tmp, sizeof(tmp), "%s", M.ati_override);
+		for (line = strtok_r(tmp, "|", &s); line;
+		     line = strtok_r(NULL, "|", &s))
+			resp_line("%s", line);
+	} else {
+		for (i = 0; PROF->ati[i]; i++)
+			resp_line("%s", PROF->ati[i]);
+	}
 	resp_ok();
+}
+
+/* The model AT+CGMM names: with control "ati", its first line that is
+ * neither the maker nor the revision.
+ */
+static const char *ati_model(void)
+{
+	static char line[sizeof(M.ati_override)];
+	char *s, *tok;
+
+	if (!M.ati_override[0])
+		return M.name;
+	snprintf(line, sizeof(line), "%s", M.ati_override);
+	for (tok = strtok_r(line, "|", &s); tok; tok = strtok_r(NULL, "|", &s))
+		if (strncmp(tok, "Quectel", 7) && strncmp(tok, "Revision", 8))
+			return tok;
+	return M.name;
 }
 
 static void c_cgmi(enum kind k, struct args *a, const char *raw)
@@ -467,7 +534,7 @@ static void c_cgmi(enum kind k, struct args *a, const char *raw)
 	if (!strcmp(M.cmdname, "+CGMI"))
 		resp_line("Quectel");
 	else if (!strcmp(M.cmdname, "+CGMM"))
-		resp_line("%s", M.name);
+		resp_line("%s", ati_model());
 	else
 		resp_line("Revision: %s", M.rev);
 	resp_ok();
@@ -1031,8 +1098,15 @@ static void dispatch(void)
 		return;
 	}
 	s += 2;
+	if (M.first_at_lost) {
+		/* MT2625 auto-baud: the first line after the BROM is lost */
+		M.first_at_lost = false;
+		trace_note("first command after boot ignored");
+		return;
+	}
 	A.in_dispatch = true;
 	A.units = 0;
+	M.cmdname = NULL;
 	C.cmds++;
 	if (!*s)
 		resp_ok();
@@ -1054,7 +1128,7 @@ static size_t cmd_input(const unsigned char *p, size_t n)
 
 		if (c == '\n')
 			continue;
-		if (M.echo)
+		if (M.echo && !M.first_at_lost)
 			buf_putc(&A.echo, c);
 		if (c == '\r') {
 			out(buf_data(&A.echo), A.echo.len);

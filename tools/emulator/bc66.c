@@ -22,10 +22,34 @@ static struct {
 	int ntp_autoset;
 } B;
 
+static unsigned int late_close_pending;
+
 void bc66_reset(void)
 {
 	ev_cancel(&B.send_timer);
 	M.send_pending = false;
+	late_close_pending = 0;
+}
+
+/* BC660K: CLOSE OK is a line of its own, some 50 ms after the OK, and
+ * may land in the middle of whatever command comes next.
+ */
+static void late_close_cb(void *arg)
+{
+	(void)arg;
+	if (!late_close_pending)
+		return;
+	late_close_pending--;
+	serial_write("\r\nCLOSE OK\r\n", 12);
+	trace_note("late CLOSE OK");
+}
+
+static void late_close_done(struct conn *c, int code)
+{
+	(void)c;
+	(void)code;
+	late_close_pending++;
+	ev_timer(PROF->late_close_ok_ms * MS, late_close_cb, NULL);
 }
 
 static void open_done(struct conn *c, int code)
@@ -121,7 +145,15 @@ static void q_close(enum kind k, struct args *a, const char *raw)
 	c = conn_get(id);
 	resp_ok();
 	if (!c) {
-		resp_final("CLOSE OK");
+		/* Whether a BC660K says CLOSE OK for an unused id is not
+		 * documented: this one never does.
+		 */
+		if (!PROF->late_close_ok_ms)
+			resp_final("CLOSE OK");
+		return;
+	}
+	if (PROF->late_close_ok_ms) {
+		conn_close(c, 0, late_close_done);
 		return;
 	}
 	if (F.closefail) {

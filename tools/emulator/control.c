@@ -241,6 +241,14 @@ static void exec(char *line, struct buf *r)
 		} else {
 			state_conn(r, c);
 		}
+	} else if (!strcmp(cmd, "ati")) {
+		/* What ATI prints from now on ('|' between lines; nothing:
+		 * the profile's again). Takes effect at once: "reset" to
+		 * make the driver ask.
+		 */
+		snprintf(M.ati_override, sizeof(M.ati_override), "%s",
+			 rest ? rest : "");
+		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "reset")) {
 		serial_discard_tx();
 		at_boot();
@@ -394,7 +402,21 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "clear")) {
 		fault_clear();
+		/* and the command line's profile, ATI text included */
+		profile_restore();
 		buf_printf(r, "ok");
+	} else if (!strcmp(cmd, "profile")) {
+		const struct profile *p = arg[0] ?
+			profile_find(arg[0], M.model) : NULL;
+
+		/* identity at once, boot lines from the next "reset" */
+		if (!p)
+			buf_printf(r, "err no profile %s for this model",
+				   arg[0] ? arg[0] : "(none)");
+		else {
+			profile_set(p, false);
+			buf_printf(r, "ok");
+		}
 	} else if (!strcmp(cmd, "set")) {
 		for (i = 0; i < (int)ARRAY_SIZE(knobs); i++) {
 			if (arg[0] && !strcmp(arg[0], knobs[i].name) &&
@@ -414,7 +436,8 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok commands=ping,counters,state,reset,mute,delay,"
 			   "seed,baud,close,pdpdeact,urc,urc-mid,urc-prompt,"
 			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
-			   "bufffull,openfail,cmdfail,clear,set,mark,quit");
+			   "bufffull,openfail,cmdfail,clear,set,mark,quit,ati,"
+			   "profile");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);
 	}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <netinet/in.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -81,6 +82,7 @@ struct counters {
 	uint64_t sends, send_ok, send_fail;
 	uint64_t sock_tx, sock_rx;
 	uint64_t pings, ntp, dns;
+	uint64_t urcs_wrong_port, vendor_urcs;
 };
 
 extern struct faults F;
@@ -160,6 +162,11 @@ struct modem {
 	bool any_host, dns_fallback;
 	int64_t clock_off;
 	const char *cmdname;	/* name of the command being executed */
+	/* profile state */
+	bool urc_uart;		/* AT+QURCCFG="urcport","uart1" in force */
+	bool first_at_lost;	/* the next command line is dropped */
+	unsigned int vendor_n;	/* responses since the last vendor URC */
+	char ati_override[128];	/* control "ati": '|'-separated lines */
 };
 
 extern struct modem M;
@@ -302,6 +309,33 @@ void uc20_reset(void);
 void uc20_send_data(struct conn *c, struct buf *data,
 		    const struct sockaddr_in *dst, bool cancel);
 void bc66_reset(void);
+
+/* ---- profile.c: what real modules print beyond the manuals ---- */
+enum { RECV_LEN_NONE, RECV_LEN_ALWAYS, RECV_LEN_ALTERNATE };
+
+struct profile {
+	const char *name;
+	enum model model;
+	const char *const *ati;		/* ATI lines before OK */
+	const char *cgmm;		/* AT+CGMM answer */
+	const char *const *boot;	/* lines printed when boot completes */
+	bool bc66_errors;		/* the 550-574 table of the BC66 manual */
+	bool first_at_lost;		/* auto-baud: first line after boot dropped */
+	unsigned int late_close_ok_ms;	/* CLOSE OK as a separate late line */
+	int recv_len;			/* buffer-mode "recv" hint carries <n> */
+	const char *const *vendor_urcs;	/* put into some responses */
+	bool has_urcport;		/* AT+QURCCFG="urcport" exists */
+	bool urcport_default_uart;	/* ... and URCs reach the UART at boot */
+};
+
+extern const struct profile *PROF;
+const struct profile *profile_find(const char *name, enum model model);
+const struct profile *profile_default(enum model model);
+void profile_set(const struct profile *p, bool cmdline);
+void profile_restore(void);
+const char *profile_model_name(void);
+const char *profile_revision(void);
+void profile_list(FILE *f);
 
 /* ---- main.c ---- */
 void main_ready(void);

@@ -2,7 +2,9 @@
 /*
  * The two chapter-3 error tables. The emulator's code raises semantic
  * errors; each dialect maps them onto its own numbers (the same number
- * means different things on the BC66 and the UC20).
+ * means different things on the BC66 and the UC20). Which table a
+ * module uses is a property of its family (the BG96 and EC2x speak the
+ * UC20 dialect with the BC66 table): the profile says.
  */
 #include <string.h>
 #include "emu.h"
@@ -82,13 +84,13 @@ int ecode(int esem)
 {
 	if (esem < 0 || esem >= E_MAX)
 		esem = E_UNKNOWN;
-	return M.model == BC66 ? bc66_map[esem] : uc20_map[esem];
+	return PROF->bc66_errors ? bc66_map[esem] : uc20_map[esem];
 }
 
 static const struct edesc *find(int code)
 {
-	const struct edesc *t = M.model == BC66 ? bc66_tab : uc20_tab;
-	size_t i, n = M.model == BC66 ? ARRAY_SIZE(bc66_tab) :
+	const struct edesc *t = PROF->bc66_errors ? bc66_tab : uc20_tab;
+	size_t i, n = PROF->bc66_errors ? ARRAY_SIZE(bc66_tab) :
 		ARRAY_SIZE(uc20_tab);
 
 	for (i = 0; i < n; i++)

@@ -30,6 +30,9 @@ static void usage(int code)
 "  --pty                  create a pty, print 'pty: /dev/pts/N'\n"
 "  --stdio                use stdin/stdout\n"
 "options:\n"
+"  --profile NAME         what a real module prints beyond the manual:\n"
+"                         bc66 (default), bc66-fw, bc660k (--model bc66);\n"
+"                         uc20 (default), bg96, ec21 (--model uc20)\n"
 "  --persist              keep running when the serial peer goes away\n"
 "  --baud N               UART pacing, 8N1 (default 115200, 0 = off)\n"
 "  --seed N               fault injection PRNG seed (default 1)\n"
@@ -102,11 +105,12 @@ enum {
 	O_LISTEN = 256, O_CONNECT, O_PTY, O_STDIO, O_PERSIST, O_BAUD, O_SEED,
 	O_TRACE, O_CONTROL, O_READY, O_DNS, O_DNSFB, O_NTP, O_NTPTMO,
 	O_OPEN, O_SEND, O_RTT, O_CLOSEW, O_GUARD, O_BOOT, O_IMEI, O_LIP,
-	O_RXBUF, O_ANY, O_MODEL, O_HELP
+	O_RXBUF, O_ANY, O_MODEL, O_PROFILE, O_HELP
 };
 
 static const struct option opts[] = {
 	{ "model", required_argument, NULL, O_MODEL },
+	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "listen", required_argument, NULL, O_LISTEN },
 	{ "connect", required_argument, NULL, O_CONNECT },
 	{ "pty", no_argument, NULL, O_PTY },
@@ -137,7 +141,7 @@ static const struct option opts[] = {
 
 int main(int argc, char **argv)
 {
-	const char *trace = NULL, *model = NULL;
+	const char *trace = NULL, *model = NULL, *profile = NULL;
 	unsigned int baud = 115200;
 	bool persist = false;
 	uint64_t seed = 1;
@@ -160,6 +164,9 @@ int main(int argc, char **argv)
 		switch (o) {
 		case O_MODEL:
 			model = optarg;
+			break;
+		case O_PROFILE:
+			profile = optarg;
 			break;
 		case O_LISTEN:
 		case O_CONNECT:
@@ -262,6 +269,14 @@ int main(int argc, char **argv)
 		M.model = UC20;
 	else
 		usage(2);
+	PROF = profile ? profile_find(profile, M.model) : profile_default(M.model);
+	if (!PROF) {
+		fprintf(stderr, "qtcpip-emu: no profile '%s' for --model %s; "
+			"profiles: ", profile, model);
+		profile_list(stderr);
+		exit(2);
+	}
+	profile_set(PROF, true);
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&ss);

@@ -751,7 +751,45 @@ static void q_geterror(enum kind k, struct args *a, const char *raw)
 	resp_ok();
 }
 
+/* AT+QURCCFG="urcport"[,<port>] (EC2x, BG96 families): where URCs go.
+ * Only "uart1" is this emulator's line; the others take them away.
+ */
+static void q_urccfg(enum kind k, struct args *a, const char *raw)
+{
+	(void)raw;
+	if (!PROF->has_urcport) {
+		resp_final("ERROR");
+		return;
+	}
+	if (k == K_TEST) {
+		resp_line("+QURCCFG: \"urcport\",(\"usbat\",\"usbmodem\",\"uart1\")");
+		resp_ok();
+		return;
+	}
+	if (k != K_WRITE || a->n < 1 || a->n > 2 || !a->q[0] ||
+	    strcasecmp(a->s[0], "urcport")) {
+		resp_cme(50, "incorrect parameters");
+		return;
+	}
+	if (a->n == 1) {
+		resp_line("+QURCCFG: \"urcport\",\"%s\"",
+			  M.urc_uart ? "uart1" : "usbat");
+		resp_ok();
+		return;
+	}
+	if (!a->q[1] || (strcasecmp(a->s[1], "uart1") &&
+			 strcasecmp(a->s[1], "usbat") &&
+			 strcasecmp(a->s[1], "usbmodem"))) {
+		resp_cme(50, "incorrect parameters");
+		return;
+	}
+	M.urc_uart = !strcasecmp(a->s[1], "uart1");
+	trace_note("urcport %s", a->s[1]);
+	resp_ok();
+}
+
 const struct cmd uc20_cmds[] = {
+	{ "+QURCCFG", q_urccfg, false },
 	{ "+QICSGP", q_csgp, true },
 	{ "+QIACT", q_act, true },
 	{ "+QIDEACT", q_deact, true },

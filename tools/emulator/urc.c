@@ -6,7 +6,16 @@
 
 void urc_recv_hint(int id)
 {
-	urc_line("+QIURC: \"recv\",%d", id);
+	static unsigned int n;
+	struct conn *c = conn_get(id);
+	bool len = PROF->recv_len == RECV_LEN_ALWAYS ||
+		   (PROF->recv_len == RECV_LEN_ALTERNATE && n++ % 2);
+
+	/* Newer firmware adds the unread length; the manuals show none. */
+	if (len && c && c->rx_bytes)
+		urc_line("+QIURC: \"recv\",%d,%zu", id, c->rx_bytes);
+	else
+		urc_line("+QIURC: \"recv\",%d", id);
 }
 
 void urc_recv_push(struct conn *c, const unsigned char *p, size_t n,

@@ -147,6 +147,7 @@ static void qt_fmt_urc(struct qt_sbuf *b, const struct qt_event *ev)
 		qt_quote(b, ev->addr, strlen(ev->addr));
 		break;
 	case QT_URC_OTHER:
+	case QT_URC_BOOT:
 		qt_puts(b, " ");
 		qt_quote(b, ev->line, ev->line_len);
 		break;

@@ -420,11 +420,46 @@ static void qt_resp_append(struct qt_cmd *cmd, const char *line, size_t len)
 	cmd->resp = resp;
 }
 
+static bool qt_cmd_is(const struct qt_cmd *cmd, const char *name)
+{
+	return cmd->line && !strncmp(cmd->line, name, strlen(name));
+}
+
+/* SEND OK / CLOSE OK that no command in flight can own: the late answer
+ * of an earlier command (a BC660K's CLOSE OK ~50 ms after the OK, or one
+ * owed by the init-time closes). Under qd->lock.
+ */
+static bool qt_final_stray(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	struct qt_cmd *cmd = qd->inflight;
+
+	lockdep_assert_held(&qd->lock);
+	switch (ev->final) {
+	case QT_FINAL_CLOSE_OK:
+	case QT_FINAL_CLOSE_FAIL:
+		/* A close whose OK came waits for just this. */
+		if (cmd && cmd->accepted && qt_cmd_is(cmd, "AT+QICLOSE"))
+			return false;
+		if (qd->close_owed &&
+		    time_before(jiffies, qd->close_owed_until)) {
+			qd->close_owed--;
+			return true;
+		}
+		qd->close_owed = 0;
+		return !cmd || !qt_cmd_is(cmd, "AT+QICLOSE");
+	case QT_FINAL_SEND_OK:
+	case QT_FINAL_SEND_FAIL:
+		return !cmd || !qt_cmd_is(cmd, "AT+QISEND");
+	default:
+		return !cmd;
+	}
+}
+
 static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	struct qt_cmd *cmd = qd->inflight;
 
-	if (!cmd) {
+	if (qt_final_stray(qd, ev)) {
 		qd->stray_finals++;
 		return;
 	}
@@ -444,6 +479,11 @@ static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 		if (cmd->flags & QT_CMDF_LATE_FINAL) {
 			cmd->accepted = true;
 			return;
+		}
+		if (cmd->flags & QT_CMDF_CLOSE_OWED) {
+			/* Its CLOSE OK may come, or not: swallow it a while. */
+			qd->close_owed++;
+			qd->close_owed_until = jiffies + 2 * HZ;
 		}
 		qt_cmd_end(qd, 0);
 		break;
@@ -480,12 +520,34 @@ static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 	}
 }
 
+/* A line no command and no URC row owns: modules print vendor URCs the
+ * manuals never show (+CSCON, +CEREG, +IP:, +QNBIOTEVENT, MQTT...).
+ */
+static void qt_unknown_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
+{
+	qd->urc_unknown++;
+	if (net_ratelimit())
+		netdev_info(qd->netdev, "unsolicited: %.64s\n", ev->line);
+}
+
 static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	struct qt_cmd *cmd = qd->inflight;
 
-	if (!cmd)
+	/* With echo off, the echo of our own command means that the module
+	 * rebooted (echo is on after boot) without a RDY we could see.
+	 */
+	if (cmd && cmd->line && !qd->parser.echo_filter &&
+	    qd->state != QT_DEV_PROBING && ev->line_len == cmd->line_len &&
+	    !memcmp(ev->line, cmd->line, ev->line_len)) {
+		qd->reset_pending = true;
 		return;
+	}
+	if (!cmd) {
+		if (ev->line[0] == '+')
+			qt_unknown_urc(qd, ev);
+		return;
+	}
 	if (cmd->geterror) {
 		if (!strncmp(ev->line, "+QIGETERROR:", 12) &&
 		    sscanf(ev->line + 12, "%d", &cmd->code) != 1)
@@ -498,7 +560,19 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_sock_rx_start(qd, -1, ev);
 		return;
 	}
+	if (!qt_line_answers(cmd->line, cmd->info_prefix, ev->line)) {
+		qt_unknown_urc(qd, ev);
+		return;
+	}
 	qt_resp_append(cmd, ev->line, ev->line_len);
+}
+
+/* Is connectID @id a socket in buffer access mode? Under qd->lock. */
+static bool qt_buffer_mode(struct qtcpip_dev *qd, int id)
+{
+	lockdep_assert_held(&qd->lock);
+	return id >= 0 && id < QT_MAX_CONN && qd->conn[id] &&
+	       qd->conn[id]->mode == QTCPIP_MODE_BUFFER;
 }
 
 static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
@@ -509,6 +583,14 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_sock_event_recv(qd, ev->id);
 		break;
 	case QT_URC_RECV_PUSH:
+		/* Buffer mode: newer firmware adds the length to the "recv"
+		 * hint, and no data follows (BG96, EC21 manuals show none).
+		 */
+		if (qt_buffer_mode(qd, ev->id)) {
+			qt_parser_skip_block(&qd->parser);
+			qt_sock_event_recv(qd, ev->id);
+			break;
+		}
 		qt_sock_rx_start(qd, ev->id, ev);
 		break;
 	case QT_URC_CLOSED:
@@ -538,8 +620,18 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_async_urc(qd, ev);
 		break;
 	case QT_URC_RDY:
-		/* The module rebooted: handled once this input is parsed. */
-		qd->reset_pending = true;
+	case QT_URC_BOOT:
+		/* The module rebooted (RDY, APP RDY, the MT2625 boot ROM
+		 * banner): handled once this input is parsed. While probing
+		 * the boot burst is no news: the probe goes on.
+		 */
+		if (qd->state != QT_DEV_PROBING)
+			qd->reset_pending = true;
+		break;
+	case QT_URC_OTHER:
+		if (strncmp(ev->line, "+QIURC:", 7))
+			break;
+		qt_unknown_urc(qd, ev);
 		break;
 	default:
 		break;
@@ -575,8 +667,19 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 			qt_engine_kick(qd);
 		}
 		break;
+	case QT_EV_MALFORMED:
+		/* A buffer-mode hint whose length (all the unread bytes) is
+		 * more than one data block: still a hint.
+		 */
+		if (ev->line && !strncmp(ev->line, "+QIURC:", 7) &&
+		    qt_buffer_mode(qd, ev->id)) {
+			qt_sock_event_recv(qd, ev->id);
+			break;
+		}
+		qd->netdev->stats.rx_errors++;
+		break;
 	default:
-		/* Overlong line, bad hex, malformed header. */
+		/* Overlong line, bad hex. */
 		qd->netdev->stats.rx_errors++;
 		break;
 	}
@@ -624,9 +727,13 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		qt_sock_rx_abort(qd);
 		/* After a reboot the module echoes again until ATE0. */
 		qt_parser_set_echo_filter(&qd->parser, true);
+		qd->close_owed = 0;
+		qd->reprobe = true;
 		qtcpip_dev_queue_work_locked(qd, &qd->init_work);
 	}
 	spin_unlock_bh(&qd->lock);
+	/* An init waiting on an unsupported module identifies it again. */
+	wake_up(&qd->stop_wait);
 	if (netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
 		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);

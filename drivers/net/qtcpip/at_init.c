@@ -16,6 +16,8 @@
 #define QT_QIACT_TIMEOUT_MS	150000
 #define QT_QIDEACT_TIMEOUT_MS	40000
 #define QT_RETRY_MS		2000
+/* An unknown module: identify it again this seldom (or on reset). */
+#define QT_UNSUPPORTED_RETRY_MS	60000
 
 static bool qt_dead(struct qtcpip_dev *qd)
 {
@@ -48,37 +50,148 @@ static void qt_copy_line(char *dst, size_t size, const char *src)
 	strim(dst);
 }
 
+static char *qt_dialect_param;
+module_param_named(dialect, qt_dialect_param, charp, 0644);
+MODULE_PARM_DESC(dialect,
+		 "dialect profile for modules of unknown model: bc66, uc20, bc660k, bg96, ec2x");
+
+/* The profile of the first line of @resp naming a known model, skipping
+ * "Revision:" lines (a revision starts with the model name too).
+ */
+static const struct qt_dialect *qt_find_model(const char *resp,
+					      const char **canon)
+{
+	const struct qt_dialect *d;
+	char line[48];
+
+	while (resp && *resp) {
+		qt_copy_line(line, sizeof(line), resp);
+		if (strncmp(line, "Revision", 8)) {
+			d = qt_dialect_lookup(line, canon);
+			if (d)
+				return d;
+		}
+		resp = strchr(resp, '\n');
+		if (resp)
+			resp++;
+	}
+	return NULL;
+}
+
+/* What the module said, on one line, for the log. */
+static void qt_flatten(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			*s = '|';
+}
+
+/* ATI answers "Quectel\nBC66\nRevision: ..." in the manuals, but a real
+ * BC66 says "Quectel_Ltd\nQuectel_BC66\nRevision: BC66NBR01A06", and
+ * others print the model alone: look for a known model on any line of
+ * ATI, then of AT+CGMM. An unknown model takes the forced profile
+ * (QTCPIP_A_DIALECT, then dialect=) if there is one.
+ */
 static int qt_identify(struct qtcpip_dev *qd)
 {
-	char resp[256];
-	const char *p;
-	const struct qt_dialect *d = NULL;
+	char resp[256], said[128];
+	const char *p, *canon = NULL;
+	const struct qt_dialect *d;
 	int err;
 
 	err = qt_exec(qd, 0, resp, sizeof(resp), "ATI");
 	if (err)
 		return err;
-	if (qt_resp_line(resp, "BC66"))
-		d = &qt_dialect_bc66;
-	else if (qt_resp_line(resp, "UC20"))
-		d = &qt_dialect_uc20;
+	strscpy(said, resp, sizeof(said));
+	qt_flatten(said);
+	d = qt_find_model(resp, &canon);
+	p = qt_resp_line(resp, "Revision: ");
+	if (p)
+		qt_copy_line(qd->revision, sizeof(qd->revision), p);
+	if (!d && !qt_exec(qd, 0, resp, sizeof(resp), "AT+CGMM")) {
+		d = qt_find_model(resp, &canon);
+		if (!d && resp[0]) {
+			strlcat(said, "|", sizeof(said));
+			strlcat(said, resp, sizeof(said));
+			qt_flatten(said);
+		}
+	}
+	if (!p && !qt_exec(qd, 0, resp, sizeof(resp), "AT+GMR")) {
+		p = qt_resp_line(resp, "Revision: ");
+		qt_copy_line(qd->revision, sizeof(qd->revision), p ? p : resp);
+	}
 	if (!d) {
-		netdev_err(qd->netdev, "unsupported module: %.60s\n", resp);
-		return -EPROTONOSUPPORT;
+		d = READ_ONCE(qd->forced);
+		if (!d && qt_dialect_param && *qt_dialect_param)
+			d = qt_dialect_by_name(qt_dialect_param);
+		if (d) {
+			canon = NULL;
+		} else {
+			/* Once per attach: init backs off, it does not spin. */
+			if (!qd->unsupported_logged)
+				netdev_err(qd->netdev,
+					   "unsupported module, ATI said \"%s\"; force a dialect with dialect= or QTCPIP_A_DIALECT\n",
+					   said);
+			qd->unsupported_logged = true;
+			return -EPROTONOSUPPORT;
+		}
 	}
 	spin_lock_bh(&qd->lock);
 	qd->dialect = d;
 	qt_parser_set_model(&qd->parser, d->model);
 	spin_unlock_bh(&qd->lock);
-	strscpy(qd->model, d->name, sizeof(qd->model));
-	p = qt_resp_line(resp, "Revision: ");
-	if (p)
-		qt_copy_line(qd->revision, sizeof(qd->revision), p);
+	if (canon) {
+		strscpy(qd->model, canon, sizeof(qd->model));
+	} else {
+		/* Forced: report the first line that is not the maker. */
+		p = said;
+		while (!strncmp(p, "Quectel", 7) && strchr(p, '|'))
+			p = strchr(p, '|') + 1;
+		strscpy(qd->model, p, sizeof(qd->model));
+		strreplace(qd->model, '|', '\0');
+	}
 
 	if (!qt_exec(qd, 0, resp, sizeof(resp), "AT+CGSN")) {
 		p = qt_resp_line(resp, "+CGSN: ");
 		qt_copy_line(qd->imei, sizeof(qd->imei), p ? p : resp);
 	}
+	return 0;
+}
+
+/* EC2x/EG2x/EC200x/EG800K send URCs to the port AT+QURCCFG="urcport"
+ * names, by default often the USB AT port: route them to the port the
+ * driver is attached to (USB serial: "usbat", else the main UART).
+ * Firmware without the command answers ERROR: it keeps its default.
+ */
+static void qt_route_urcs(struct qtcpip_dev *qd)
+{
+	bool usb = !strncmp(qd->tty_name, "ttyUSB", 6) ||
+		   !strncmp(qd->tty_name, "ttyACM", 6);
+
+	if (!qd->dialect->has_urcport)
+		return;
+	if (qt_exec(qd, 0, NULL, 0, "AT+QURCCFG=\"urcport\",\"%s\"",
+		    usb ? "usbat" : "uart1"))
+		netdev_info(qd->netdev, "AT+QURCCFG refused: URCs stay on the module's default port\n");
+}
+
+/* QTCPIP_CMD_DEV_SET: the profile for a module of unknown model ("" goes
+ * back to automatic). A module waiting as unsupported is probed again.
+ */
+int qt_force_dialect(struct qtcpip_dev *qd, const char *name)
+{
+	const struct qt_dialect *d = NULL;
+
+	if (*name) {
+		d = qt_dialect_by_name(name);
+		if (!d)
+			return -EINVAL;
+	}
+	WRITE_ONCE(qd->forced, d);
+	spin_lock_bh(&qd->lock);
+	qd->reprobe = true;
+	spin_unlock_bh(&qd->lock);
+	wake_up(&qd->stop_wait);
 	return 0;
 }
 
@@ -179,6 +292,10 @@ void qt_link_work(struct work_struct *work)
 
 /* Connections the module may still hold from before (an earlier attach,
  * a module that went mute) would make AT+QIOPEN fail: close them all.
+ * Whether a BC66-dialect module sends CLOSE OK for an id that was never
+ * open is not documented, and a BC660K sends it ~50 ms after the OK: do
+ * not wait for it; the engine swallows the CLOSE OKs owed (QT_CMDF_CLOSE_
+ * OWED), so that a late one cannot end the next command.
  */
 static void qt_close_all(struct qtcpip_dev *qd)
 {
@@ -192,7 +309,7 @@ static void qt_close_all(struct qtcpip_dev *qd)
 			return;
 		cmd->timeout = qt_deadline(d->close_timeout_ms);
 		if (d->close_ok_final)
-			cmd->flags |= QT_CMDF_LATE_FINAL;
+			cmd->flags |= QT_CMDF_CLOSE_OWED;
 		qt_cmd_exec(qd, cmd);
 		qt_cmd_put(cmd);
 	}
@@ -203,6 +320,7 @@ static int qt_configure(struct qtcpip_dev *qd)
 	const struct qt_dialect *d = qd->dialect;
 	int err, i;
 
+	qt_route_urcs(qd);
 	qt_close_all(qd);
 
 	if (d->model == QT_MODEL_BC66) {
@@ -241,14 +359,26 @@ void qt_init_work(struct work_struct *work)
 					     init_work);
 	int err;
 
+	/* Queued again by a reset while an earlier run was at work: that
+	 * run brought the module up already.
+	 */
+	if (READ_ONCE(qd->state) == QT_DEV_READY)
+		return;
 	while (!qt_dead(qd)) {
 		spin_lock_bh(&qd->lock);
 		if (qd->state != QT_DEV_DEAD)
 			qd->state = QT_DEV_PROBING;
+		qd->reprobe = false;
 		spin_unlock_bh(&qd->lock);
 
-		/* The module may still be booting: probe until it answers. */
+		/* The module may still be booting: probe until it answers.
+		 * The first AT after a MT2625 boot ROM banner serves its
+		 * auto-baud detection and may get no answer: probe again at
+		 * once (the probe's own deadline paces this loop).
+		 */
 		err = qt_exec(qd, QT_PROBE_TIMEOUT_MS, NULL, 0, "AT");
+		if (err == -ETIMEDOUT || err == -ENETRESET)
+			continue;
 		if (err)
 			goto retry;
 
@@ -284,6 +414,16 @@ void qt_init_work(struct work_struct *work)
 		qt_engine_kick(qd);
 		return;
 retry:
+		if (err == -EPROTONOSUPPORT) {
+			spin_lock_bh(&qd->lock);
+			if (qd->state == QT_DEV_INIT && !qd->reprobe)
+				qd->state = QT_DEV_UNSUPPORTED;
+			spin_unlock_bh(&qd->lock);
+			wait_event_timeout(qd->stop_wait,
+					   qt_dead(qd) || READ_ONCE(qd->reprobe),
+					   msecs_to_jiffies(QT_UNSUPPORTED_RETRY_MS));
+			continue;
+		}
 		if (err != -ETIMEDOUT && !qt_dead(qd))
 			netdev_dbg(qd->netdev, "init failed: %d\n", err);
 		wait_event_timeout(qd->stop_wait, qt_dead(qd),

@@ -5,7 +5,7 @@
  * It never looks ahead: every decision is taken on the byte at hand, so
  * the event sequence does not depend on how the input was split (only the
  * boundaries of QT_EV_DATA chunks do). No allocation, no recursion, no
- * floating point, no libc beyond memset/memcpy/memcmp.
+ * floating point, no libc beyond <string.h>.
  *
  * Framing (Documentation/networking/qtcpip-dialects.rst):
  *  - CR, LF or CRLF end a line; empty lines are ignored; trailing blanks
@@ -53,6 +53,9 @@
  *   +QPING: <int>[,...] (no '(')                 QPING         ping [addr]
  *   +QNTP: / +QNTTP: <int>[,<time>] (no '(')     QNTP          code addr
  *   RDY                                          RDY
+ *   APP RDY, Leaving the BROM, <xx>: <hhhh> <hhhh>[ [<hhhh>]]
+ *                                                BOOT (a reboot: app ready,
+ *                                                MT2625 boot ROM banner)
  *   POWERED DOWN, NORMAL POWER DOWN              OTHER
  *   +QIND: ..., +QUSIM: ...                      OTHER
  *
@@ -406,6 +409,32 @@ static void qt_fill_ping(struct qt_event *ev, const struct qt_fields *fs)
 	}
 }
 
+static bool qt_is_hex4(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (qt_hexval((unsigned char)s[i]) < 0)
+			return false;
+	return true;
+}
+
+/* A line of the MT2625 (BC66) boot ROM banner: "F1: 0000 0000",
+ * "V0: 0000 0000 [0001]", "00: 0006 000C", "T0: 0000 00B4".
+ */
+static bool qt_brom_line(const char *l, size_t len)
+{
+	if ((len != 13 && len != 20) || l[2] != ':' || l[3] != ' ' ||
+	    l[8] != ' ' || !qt_is_hex4(l + 4) || !qt_is_hex4(l + 9))
+		return false;
+	if (qt_hexval((unsigned char)l[0]) < 0 && (l[0] < 'A' || l[0] > 'Z'))
+		return false;
+	if (qt_hexval((unsigned char)l[1]) < 0)
+		return false;
+	return len == 13 || (l[13] == ' ' && l[14] == '[' &&
+			     qt_is_hex4(l + 15) && l[19] == ']');
+}
+
 /* Lines whose prefix is in the URC table. Returns true if the line was
  * handled (emitted as a URC, a data header or a malformed header).
  */
@@ -467,6 +496,11 @@ static bool qt_classify_urc(struct qt_parser *p, struct qt_event *ev,
 	}
 	if (qt_line_is(l, len, "RDY")) {
 		ev->urc = QT_URC_RDY;
+		goto emit;
+	}
+	if (qt_line_is(l, len, "APP RDY") ||
+	    qt_line_is(l, len, "Leaving the BROM") || qt_brom_line(l, len)) {
+		ev->urc = QT_URC_BOOT;
 		goto emit;
 	}
 	if (qt_line_is(l, len, "POWERED DOWN") ||
@@ -805,6 +839,51 @@ void qt_parser_init(struct qt_parser *p, enum qt_model model,
 	qt_parser_reset(p);
 }
 
+bool qt_line_answers(const char *cmd, const char *prefix, const char *line)
+{
+	const char *colon = strchr(line, ':');
+	size_t n;
+
+	/* Bare text ("Quectel", an IMEI): only the command prints it. */
+	if (line[0] != '+' || !colon)
+		return true;
+	n = colon - line;
+	if (strcspn(line, " ,\"") < n)
+		return true;
+	if (prefix)
+		return strlen(prefix) >= n && !memcmp(line, prefix, n);
+	if (!cmd || memcmp(cmd, "AT+", 3))
+		return false;
+	return strlen(cmd + 2) >= n && !memcmp(cmd + 2, line, n) &&
+	       (cmd[2 + n] == '\0' || cmd[2 + n] == '=' || cmd[2 + n] == '?');
+}
+
+size_t qt_model_match(const char *line, const char *model)
+{
+	size_t n = strlen(model);
+
+	if (!strncmp(line, "Quectel", 7) &&
+	    (line[7] == '_' || line[7] == ' ' || line[7] == '-'))
+		line += 8;
+	if (strncmp(line, model, n) ||
+	    (line[n] && line[n] != '-' && line[n] != '_' && line[n] != ' '))
+		return 0;
+	return n;
+}
+
+void qt_parser_skip_block(struct qt_parser *p)
+{
+	if (p->state != QT_PS_DATA && p->state != QT_PS_HEXDATA)
+		return;
+	/* skip_lf stays: the header's LF is still the end of its line. */
+	p->state = QT_PS_LINE;
+	p->remain = 0;
+	p->block_len = 0;
+	p->data_id = -1;
+	p->hexn = 0;
+	p->hexhi = 0xff;
+}
+
 void qt_parser_set_model(struct qt_parser *p, enum qt_model model)
 {
 	p->model = model;
@@ -876,6 +955,7 @@ static const char * const qt_urc_names[] = {
 	[QT_URC_QNTP] = "QNTP",
 	[QT_URC_RDY] = "RDY",
 	[QT_URC_OTHER] = "OTHER",
+	[QT_URC_BOOT] = "BOOT",
 };
 
 static const char *qt_name(const char * const *names, size_t n,

@@ -73,6 +73,7 @@ enum qt_urc {
 	QT_URC_QNTP,		/* code = err, addr = time string */
 	QT_URC_RDY,		/* module (re)booted */
 	QT_URC_OTHER,		/* any other unsolicited line, text in line */
+	QT_URC_BOOT,		/* APP RDY, boot ROM banner: (re)booted */
 };
 
 /* The fields of one +QPING line. */
@@ -150,6 +151,19 @@ void qt_parser_init(struct qt_parser *p, enum qt_model model,
  */
 void qt_parser_reset(struct qt_parser *p);
 void qt_parser_set_model(struct qt_parser *p, enum qt_model model);
+/* Does INFO @line answer the command @cmd ("AT+XXX...")? Lines "+YYY: ..."
+ * answer it only if YYY is its name (or @prefix, when not NULL, "+YYY:");
+ * bare text always does. ATI, AT, ATE0 have no "+YYY:" answer.
+ */
+bool qt_line_answers(const char *cmd, const char *prefix, const char *line);
+/* Length of @model if @line names it: the model alone or after
+ * "Quectel_", followed by the end, '-', '_' or ' ' (BC660K-GL); else 0.
+ */
+size_t qt_model_match(const char *line, const char *model);
+/* From the callback of a data header: no data block follows after all
+ * (a buffer-mode "recv" hint that carries a length).
+ */
+void qt_parser_skip_block(struct qt_parser *p);
 /* BC66 options: ignored while the model is QT_MODEL_UC20. */
 void qt_parser_set_viewmode(struct qt_parser *p, bool comma);
 void qt_parser_set_recv_hex(struct qt_parser *p, bool hex);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* qtcpip: the two dialects' limits and error tables (chapter 3 of each
- * manual), and how each module error becomes an errno.
+ * manual), how each module error becomes an errno, and the profiles of
+ * the modules of both families (Documentation/networking/
+ * qtcpip-dialects.rst, "Profiles").
  */
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 
 #include "dialect.h"
 
@@ -66,7 +69,7 @@ static const struct qt_errmap qt_uc20_errors[] = {
 
 const struct qt_dialect qt_dialect_bc66 = {
 	.model			= QT_MODEL_BC66,
-	.name			= "BC66",
+	.name			= "bc66",
 	.max_conn		= 5,
 	.max_ctx		= 3,
 	.max_active_ctx		= 3,
@@ -85,7 +88,7 @@ const struct qt_dialect qt_dialect_bc66 = {
 
 const struct qt_dialect qt_dialect_uc20 = {
 	.model			= QT_MODEL_UC20,
-	.name			= "UC20",
+	.name			= "uc20",
 	.max_conn		= 12,
 	.max_ctx		= 16,
 	.max_active_ctx		= 3,
@@ -101,6 +104,133 @@ const struct qt_dialect qt_dialect_uc20 = {
 	.err_last		= 574,
 	.errors			= qt_uc20_errors,
 };
+
+/* BC660K, BC66-NA: the BC66 command set; CLOSE OK comes as a separate line
+ * some 50 ms after the OK of AT+QICLOSE (seen on a real BC660K).
+ */
+static const struct qt_dialect qt_dialect_bc660k = {
+	.model			= QT_MODEL_BC66,
+	.name			= "bc660k",
+	.max_conn		= 5,
+	.max_ctx		= 3,
+	.max_active_ctx		= 3,
+	.max_send		= 700,
+	.max_read		= 700,
+	.send_inline		= true,
+	.send_ok_final		= true,
+	.close_ok_final		= true,
+	.has_ipv6		= true,
+	.open_timeout_ms	= 40000,
+	.close_timeout_ms	= 60000,
+	.err_first		= 550,
+	.err_last		= 574,
+	.errors			= qt_bc66_errors,
+};
+
+/* BG96, BG95, BG77, BG600L: the UC20 command set with the 550-574 error
+ * table of the BC66 manual (BG96 TCP/IP AT commands manual, chapter 4).
+ */
+static const struct qt_dialect qt_dialect_bg96 = {
+	.model			= QT_MODEL_UC20,
+	.name			= "bg96",
+	.max_conn		= 12,
+	.max_ctx		= 16,
+	.max_active_ctx		= 3,
+	.max_send		= 1460,
+	.max_read		= 1500,
+	.has_pdp_cmds		= true,
+	.has_transparent	= true,
+	.has_servers		= true,
+	.open_timeout_ms	= 150000,
+	.close_timeout_ms	= 15000,
+	.err_first		= 550,
+	.err_last		= 574,
+	.errors			= qt_bc66_errors,
+};
+
+/* EC2x, EG2x, EC200x, EG800K, UC200T: as the BG96, and URCs go to the port
+ * AT+QURCCFG="urcport" names (often the USB AT port by default).
+ */
+static const struct qt_dialect qt_dialect_ec2x = {
+	.model			= QT_MODEL_UC20,
+	.name			= "ec2x",
+	.max_conn		= 12,
+	.max_ctx		= 16,
+	.max_active_ctx		= 3,
+	.max_send		= 1460,
+	.max_read		= 1500,
+	.has_pdp_cmds		= true,
+	.has_transparent	= true,
+	.has_servers		= true,
+	.has_urcport		= true,
+	.open_timeout_ms	= 150000,
+	.close_timeout_ms	= 15000,
+	.err_first		= 550,
+	.err_last		= 574,
+	.errors			= qt_bc66_errors,
+};
+
+static const struct qt_dialect *const qt_profiles[] = {
+	&qt_dialect_bc66, &qt_dialect_uc20, &qt_dialect_bc660k,
+	&qt_dialect_bg96, &qt_dialect_ec2x,
+};
+
+/* Known models, by the name ATI / AT+CGMM print (a suffix after '-', '_'
+ * or ' ' is a variant: BC660K-GL, BG95-M3, EC200U-CN).
+ */
+static const struct {
+	const char *model;
+	const struct qt_dialect *d;
+} qt_models[] = {
+	{ "BC66",	&qt_dialect_bc66 },
+	{ "BC66-NA",	&qt_dialect_bc660k },
+	{ "BC660K",	&qt_dialect_bc660k },
+	{ "UC20",	&qt_dialect_uc20 },
+	{ "BG96",	&qt_dialect_bg96 },
+	{ "BG95",	&qt_dialect_bg96 },
+	{ "BG77",	&qt_dialect_bg96 },
+	{ "BG600L",	&qt_dialect_bg96 },
+	{ "EC20",	&qt_dialect_ec2x },
+	{ "EC21",	&qt_dialect_ec2x },
+	{ "EC25",	&qt_dialect_ec2x },
+	{ "EG21",	&qt_dialect_ec2x },
+	{ "EG25",	&qt_dialect_ec2x },
+	{ "EC200U",	&qt_dialect_ec2x },
+	{ "EC200A",	&qt_dialect_ec2x },
+	{ "EC200T",	&qt_dialect_ec2x },
+	{ "EG800K",	&qt_dialect_ec2x },
+	{ "UC200T",	&qt_dialect_ec2x },
+};
+
+const struct qt_dialect *qt_dialect_lookup(const char *model,
+					   const char **canon)
+{
+	const struct qt_dialect *d = NULL;
+	size_t best = 0, n;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(qt_models); i++) {
+		n = qt_model_match(model, qt_models[i].model);
+		/* The longest name that the line starts with wins. */
+		if (n <= best)
+			continue;
+		best = n;
+		d = qt_models[i].d;
+		if (canon)
+			*canon = qt_models[i].model;
+	}
+	return d;
+}
+
+const struct qt_dialect *qt_dialect_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(qt_profiles); i++)
+		if (sysfs_streq(name, qt_profiles[i]->name))
+			return qt_profiles[i];
+	return NULL;
+}
 
 static const struct qt_errmap *qt_dialect_err(const struct qt_dialect *d,
 					      int code)

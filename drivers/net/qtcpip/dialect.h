@@ -11,9 +11,12 @@
 #define QT_MAX_CONN	12
 #define QT_MAX_CTX	16
 
+/* A dialect profile: the command set (model) plus the quirks of a family
+ * of modules that speak it. Known models map to a profile (qt_models[]).
+ */
 struct qt_dialect {
-	enum qt_model model;
-	const char *name;
+	enum qt_model model;	/* the command set the parser speaks */
+	const char *name;	/* profile name: dialect= and QTCPIP_A_DIALECT */
 	int max_conn;		/* connectIDs are 0..max_conn-1 */
 	int max_ctx;		/* contextIDs are 1..max_ctx */
 	int max_active_ctx;	/* contexts active at once */
@@ -26,6 +29,7 @@ struct qt_dialect {
 	bool has_transparent;	/* access mode 2 */
 	bool has_servers;	/* TCP LISTENER, UDP SERVICE */
 	bool has_ipv6;		/* AT+QIOPEN <protocol_type> 1 */
+	bool has_urcport;	/* AT+QURCCFG="urcport": URCs go elsewhere */
 	unsigned int open_timeout_ms;	/* wait for +QIOPEN */
 	unsigned int close_timeout_ms;	/* wait for AT+QICLOSE */
 	int err_first, err_last;	/* AT+QIGETERROR code range */
@@ -39,6 +43,14 @@ struct qt_errmap {
 
 extern const struct qt_dialect qt_dialect_bc66;
 extern const struct qt_dialect qt_dialect_uc20;
+
+/* The profile of a model name as a module prints it ("BG96", "BC660K-GL",
+ * "Quectel_BC66"), or NULL. *canon gets the table's model name.
+ */
+const struct qt_dialect *qt_dialect_lookup(const char *model,
+					   const char **canon);
+/* The profile called @name ("bc66", "uc20", "bg96", ...), or NULL. */
+const struct qt_dialect *qt_dialect_by_name(const char *name);
 
 /* The errno for a module error code (chapter 3), EIO when unknown. */
 int qt_dialect_errno(const struct qt_dialect *d, int code);

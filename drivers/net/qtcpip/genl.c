@@ -33,6 +33,7 @@ static const struct nla_policy qt_genl_policy[QTCPIP_A_MAX + 1] = {
 	[QTCPIP_A_NTP_SET_CLOCK] = { .type = NLA_FLAG },
 	[QTCPIP_A_CFG_NAME]	= { .type = NLA_NUL_STRING, .len = 15 },
 	[QTCPIP_A_CFG_VALUE]	= { .type = NLA_U32 },
+	[QTCPIP_A_DIALECT]	= { .type = NLA_NUL_STRING, .len = 15 },
 };
 
 static const struct genl_ops qt_genl_ops[] = {
@@ -40,6 +41,12 @@ static const struct genl_ops qt_genl_ops[] = {
 		.cmd	= QTCPIP_CMD_DEV_GET,
 		.doit	= qt_genl_dev_get,
 		.dumpit	= qt_genl_dev_dump,
+	},
+	{
+		/* Forcing a dialect changes how the module is driven. */
+		.cmd	= QTCPIP_CMD_DEV_SET,
+		.doit	= qt_genl_dev_set,
+		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= QTCPIP_CMD_CTX_GET,

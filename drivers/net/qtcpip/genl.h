@@ -13,6 +13,7 @@ struct qtcpip_dev *qt_genl_dev(struct genl_info *info);
 struct qtcpip_dev *qt_genl_ready_dev(struct genl_info *info);
 
 int qt_genl_dev_get(struct sk_buff *skb, struct genl_info *info);
+int qt_genl_dev_set(struct sk_buff *skb, struct genl_info *info);
 int qt_genl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int qt_genl_ctx_get(struct sk_buff *skb, struct genl_info *info);
 int qt_genl_ctx_set(struct sk_buff *skb, struct genl_info *info);

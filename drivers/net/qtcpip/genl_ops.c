@@ -195,7 +195,8 @@ static int qt_genl_fill_dev(struct sk_buff *skb, struct qtcpip_dev *qd,
 	    nla_put_u8(skb, QTCPIP_A_STATE, READ_ONCE(qd->state)) ||
 	    nla_put_string(skb, QTCPIP_A_TTY, qd->tty_name))
 		goto err;
-	if (d && (nla_put_string(skb, QTCPIP_A_MODEL, qd->model) ||
+	if (d && (nla_put_string(skb, QTCPIP_A_DIALECT, d->name) ||
+		  nla_put_string(skb, QTCPIP_A_MODEL, qd->model) ||
 		  nla_put_string(skb, QTCPIP_A_REVISION, qd->revision) ||
 		  nla_put_string(skb, QTCPIP_A_IMEI, qd->imei) ||
 		  nla_put_u32(skb, QTCPIP_A_MAX_CONN, d->max_conn) ||
@@ -219,6 +220,27 @@ static int qt_genl_fill_dev(struct sk_buff *skb, struct qtcpip_dev *qd,
 err:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+/* QTCPIP_A_DIALECT: the profile for a module of unknown model. */
+int qt_genl_dev_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct qtcpip_dev *qd;
+	int err;
+
+	if (!info->attrs[QTCPIP_A_DIALECT]) {
+		qt_extack(info, NULL, "QTCPIP_A_DIALECT is required");
+		return -EINVAL;
+	}
+	qd = qt_genl_dev(info);
+	if (IS_ERR(qd))
+		return PTR_ERR(qd);
+	err = qt_force_dialect(qd, nla_data(info->attrs[QTCPIP_A_DIALECT]));
+	if (err)
+		qt_extack(info, info->attrs[QTCPIP_A_DIALECT],
+			  "unknown dialect profile");
+	qtcpip_dev_put(qd);
+	return err;
 }
 
 int qt_genl_dev_get(struct sk_buff *skb, struct genl_info *info)

@@ -41,6 +41,7 @@ struct qtcpip_dev;
 #define QT_CMDF_GETERROR	BIT(2)	/* on ERROR ask AT+QIGETERROR why */
 #define QT_CMDF_INTERNAL	BIT(3)	/* issued by the engine itself */
 #define QT_CMDF_SYNC		BIT(4)	/* finals before its INFO are stale */
+#define QT_CMDF_CLOSE_OWED	BIT(5)	/* BC66 close ended on OK: CLOSE OK due */
 
 /* One AT command, queued, in flight or done. Reference counted: the
  * queue and each waiter hold one.
@@ -114,6 +115,7 @@ enum qt_dev_state {
 	QT_DEV_INIT,			/* running the init sequence */
 	QT_DEV_READY,
 	QT_DEV_DEAD,			/* detached */
+	QT_DEV_UNSUPPORTED,		/* answers, but is no known module */
 };
 
 /* One attached module. Lives from ldisc open until the last reference is
@@ -144,6 +146,9 @@ struct qtcpip_dev {
 	struct qt_cmd *inflight;	/* at most one command at a time */
 	bool prompt_seen;		/* the in-flight send may write data */
 	bool reset_pending;		/* RDY seen while parsing */
+	bool reprobe;			/* identify again now (reset, force) */
+	int close_owed;			/* CLOSE OKs still due to old closes */
+	unsigned long close_owed_until;	/* jiffies: ... no longer after */
 	struct timer_list cmd_timer;	/* deadline of the in-flight command */
 	unsigned int timeouts;		/* consecutive command timeouts */
 	unsigned long last_rx;		/* jiffies: the module last spoke */
@@ -188,6 +193,8 @@ struct qtcpip_dev {
 	struct delayed_work tp_leave_work;
 
 	/* Identity, read at init. */
+	const struct qt_dialect *forced;	/* QTCPIP_A_DIALECT, or NULL */
+	bool unsupported_logged;	/* said once what the module is */
 	char model[16];
 	char revision[48];
 	char imei[20];
@@ -195,6 +202,7 @@ struct qtcpip_dev {
 	/* Counters. */
 	u64 stray_finals;		/* final codes with no command */
 	u64 rx_dropped_bytes;		/* data with no socket to take it */
+	u64 urc_unknown;		/* lines no command and no URC owns */
 };
 
 extern int qtcpip_ldisc_num;
@@ -243,6 +251,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err);
 void qt_init_work(struct work_struct *work);
 void qt_link_work(struct work_struct *work);
 int qt_query_contexts(struct qtcpip_dev *qd);
+int qt_force_dialect(struct qtcpip_dev *qd, const char *name);
 
 /* at_async.c */
 void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev);

@@ -104,6 +104,7 @@ enum qtcpip_cmd {
 	QTCPIP_CMD_SOCK_GET,	/* dump: AF_QTCPIP sockets + AT+QISTATE */
 	QTCPIP_CMD_PING_REPLY,	/* reply message of QTCPIP_CMD_PING */
 	QTCPIP_CMD_EVENT,	/* multicast on "events" */
+	QTCPIP_CMD_DEV_SET,	/* QTCPIP_A_DIALECT: force a dialect profile */
 	__QTCPIP_CMD_MAX,
 };
 
@@ -169,6 +170,9 @@ enum qtcpip_attr {
 	QTCPIP_A_SOCK_MOD_TYPE,	/* string: <service_type> from AT+QISTATE */
 	QTCPIP_A_EVENT,		/* u8: enum qtcpip_event */
 	QTCPIP_A_PAD,
+	QTCPIP_A_DIALECT,	/* string: dialect profile ("bc66", "uc20",
+				 * "bc660k", "bg96", "ec2x"; "" = automatic)
+				 */
 	__QTCPIP_A_MAX,
 };
 
@@ -179,6 +183,9 @@ enum qtcpip_dev_state {
 	QTCPIP_DEV_INIT,	/* identifying and configuring it */
 	QTCPIP_DEV_READY,
 	QTCPIP_DEV_DEAD,	/* detached */
+	QTCPIP_DEV_UNSUPPORTED,	/* answers, but is no known module: see
+				 * QTCPIP_CMD_DEV_SET QTCPIP_A_DIALECT
+				 */
 };
 
 enum qtcpip_sock_state {
