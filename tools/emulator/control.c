@@ -393,7 +393,27 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "clear")) {
 		fault_clear();
+		hostile_stop();
 		buf_printf(r, "ok");
+	} else if (!strcmp(cmd, "hostile")) {
+		char *e = NULL;
+		unsigned long long s = 0;
+
+		if (arg[0] && !strcmp(arg[0], "on") && arg[1])
+			s = strtoull(arg[1], &e, 0);
+		if (arg[0] && !strcmp(arg[0], "off")) {
+			hostile_stop();
+		} else if (arg[0] && (!e || *e || !*arg[1] ||
+				      (arg[2] && !num(arg[2], 0, 10000, &v)) ||
+				      (arg[3] && !num(arg[3], 0, 1000000, &w)))) {
+			buf_printf(r, "err usage: hostile [on SEED [RATE "
+				   "[INSIDE]]|off]");
+			return;
+		} else if (arg[0]) {
+			hostile_start(s, arg[2] ? v : 20, arg[3] ? w : 8);
+		}
+		buf_printf(r, "ok");
+		hostile_print(r);
 	} else if (!strcmp(cmd, "set")) {
 		for (i = 0; i < (int)ARRAY_SIZE(knobs); i++) {
 			if (arg[0] && !strcmp(arg[0], knobs[i].name) &&
@@ -413,7 +433,8 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok commands=ping,counters,state,reset,mute,delay,"
 			   "seed,baud,close,pdpdeact,urc,urc-mid,raw,split,"
 			   "drop,dup,corrupt,sendfail,closefail,pingdrop,"
-			   "bufffull,openfail,cmdfail,clear,set,mark,quit");
+			   "bufffull,openfail,cmdfail,hostile,clear,set,mark,"
+			   "quit");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);
 	}
