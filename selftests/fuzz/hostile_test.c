@@ -442,6 +442,8 @@ QT_TEST_F(hostile, busy_sockets_survive, 280)
 	for (tries = 0; tries < 2; tries++) {
 		if (!echo_ok(_metadata, &self->m, seed))
 			break;
+		if (!qt_emu_cmd(self->m.ctl, r, sizeof(r), "state"))
+			TH_LOG("emulator: %s", r);
 		TH_LOG("no echo after the hostile spell: the module resets");
 		qt_emu(self->m.ctl, "reset");
 	}

@@ -65,10 +65,10 @@ static const char *const op_name[OP_NR] = {
 
 /* relative frequency of each operation */
 static const int op_weight[OP_NR] = {
-	[OP_SOCKET] = 16, [OP_BIND] = 4, [OP_CONNECT] = 10, [OP_LISTEN] = 3,
+	[OP_SOCKET] = 8, [OP_BIND] = 5, [OP_CONNECT] = 12, [OP_LISTEN] = 4,
 	[OP_ACCEPT] = 3, [OP_SEND] = 14, [OP_SENDTO] = 5, [OP_RECV] = 14,
 	[OP_SETSOCKOPT] = 6, [OP_GETSOCKOPT] = 4, [OP_IOCTL] = 3,
-	[OP_SHUTDOWN] = 3, [OP_CLOSE] = 3, [OP_POLL] = 6, [OP_FCNTL] = 3,
+	[OP_SHUTDOWN] = 3, [OP_CLOSE] = 4, [OP_POLL] = 6, [OP_FCNTL] = 3,
 	[OP_GETNAME] = 2,
 };
 
@@ -184,6 +184,33 @@ static int port_of(uint32_t r)
 	}
 }
 
+/*
+ * A fresh socket in slot s for a compound operation (socket + bind +
+ * listen, socket + connect): a lone listen() or connect() mostly meets a
+ * socket in the wrong state. -errno, or the fd.
+ */
+static int fresh(struct worker *w, int s, int type, uint32_t r)
+{
+	const char *ifname = SH->mod[w->idx].ifname;
+	int fd = socket(qt_family(), type | SOCK_CLOEXEC, 0), mode;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		   strlen(ifname) + 1);
+	mode = r % 3;
+	if (mode == QTCPIP_MODE_TRANSPARENT &&
+	    (O.no_transparent || type == SOCK_DGRAM))
+		mode = QTCPIP_MODE_PUSH;
+	if (mode)
+		setsockopt(fd, SOL_QTCPIP, QTCPIP_ACCESS_MODE, &mode,
+			   sizeof(mode));
+	set_timeo(fd, SO_RCVTIMEO, r >> 8);
+	set_timeo(fd, SO_SNDTIMEO, r >> 20);
+	store_fd(w->mc, s, fd);
+	return fd;
+}
+
 /* One operation; r[] are its random draws (all drawn beforehand). */
 static int do_op(struct worker *w, int op, int s, const uint32_t *r)
 {
@@ -222,6 +249,12 @@ static int do_op(struct worker *w, int op, int s, const uint32_t *r)
 		return fd;
 	}
 	case OP_BIND:
+		/* a UC20 makes a bound datagram socket a UDP SERVICE */
+		if (!(r[8] % 3) && !O.no_udp_service) {
+			fd = fresh(w, s, SOCK_DGRAM, r[9]);
+			if (fd < 0)
+				return fd;
+		}
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = r[0] % 16 ? AF_INET : AF_UNSPEC;
 		sin.sin_port = htons(r[1] % 4 ? port_base + r[2] % 4 : 0);
@@ -240,6 +273,12 @@ static int do_op(struct worker *w, int op, int s, const uint32_t *r)
 			   r[4] % 16 ? sizeof(sin) : 4);
 		break;
 	case OP_CONNECT:
+		if (r[8] % 2) {
+			fd = fresh(w, s, r[10] % 3 ? SOCK_STREAM : SOCK_DGRAM,
+				   r[9]);
+			if (fd < 0)
+				return fd;
+		}
 		if (r[0] % 4) {
 			sin = qt_sin(port_of(r[1]));
 			ret = connect(fd, (struct sockaddr *)&sin,
@@ -259,6 +298,16 @@ static int do_op(struct worker *w, int op, int s, const uint32_t *r)
 	case OP_LISTEN:
 		if (O.no_listen)
 			return -1000;
+		if (r[8] % 2) {
+			fd = fresh(w, s, SOCK_STREAM, r[9]);
+			if (fd < 0)
+				return fd;
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_INET;
+			sin.sin_port = htons(port_base + r[10] % 4);
+			if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+				return -errno;
+		}
 		ret = listen(fd, (int)(r[0] % 8) - 1);
 		break;
 	case OP_ACCEPT: {
@@ -441,10 +490,10 @@ static void *worker_main(void *arg)
 
 	oi->tid = gettid();
 	while (!SH->stop) {
-		uint32_t r[8];
+		uint32_t r[12];
 		int i, op, s, ret, fd;
 
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < 12; i++)
 			r[i] = rnd(&w->rs);
 		op = pick_op(r[6]);
 		s = r[7] % NSOCK;
