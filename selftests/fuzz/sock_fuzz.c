@@ -27,8 +27,8 @@
  *
  *   sock_fuzz [--slot 0|1|all] [--seed N] [--seconds N] [--nightly]
  *             [--threads N] [--no-udp-service] [--no-transparent]
- *             [--no-listen] [--no-faults] [--no-hostile] [--no-detach]
- *             [--no-reset] [-v]
+ *             [--no-listen] [--no-faults] [--no-fault NAME[,NAME...]]
+ *             [--no-hostile] [--no-detach] [--no-reset] [-v]
  *
  * Environment: QTCPIP_FUZZ_SEED, QTCPIP_FUZZ_SECONDS, QTCPIP_FUZZ_NIGHTLY=1
  * (600 s), QTCPIP_FUZZ_ARGS (extra options, e.g. "--no-transparent").
@@ -102,10 +102,45 @@ struct opts {
 	unsigned long long seed;
 	int seconds, threads;
 	bool no_udp_service, no_transparent, no_listen, no_faults;
-	bool no_hostile, no_detach, no_reset, verbose;
+	bool no_detach, verbose;
+	unsigned int no_fault;		/* bit per fault_name[] */
 };
 
 static struct opts O;
+
+/* the chaos threads' faults (emulator control commands) */
+static const char *const fault_name[] = {
+	"drop", "corrupt", "dup", "sendfail", "closefail", "openfail",
+	"cmdfail", "mute", "delay", "close", "close", "pdpdeact",
+	"bufffull", "split", "slow", "reset", "urc", "hostile",
+};
+
+#define NFAULT	(int)(sizeof(fault_name) / sizeof(fault_name[0]))
+
+static bool fault_excluded(const char *name)
+{
+	int f;
+
+	for (f = 0; f < NFAULT; f++)
+		if (!strcmp(fault_name[f], name) && (O.no_fault >> f & 1))
+			return true;
+	return false;
+}
+
+static bool fault_exclude(const char *name)
+{
+	bool found = false;
+	int f;
+
+	for (f = 0; f < NFAULT; f++) {
+		if (!strcmp(fault_name[f], name)) {
+			O.no_fault |= 1u << f;
+			found = true;
+		}
+	}
+	return found;
+}
+
 static struct shared *SH;
 static struct qt_mod MOD[2];
 static int tcp_echo, tcp_sink, tcp_source, udp_echo, port_base;
@@ -648,6 +683,10 @@ static void *chaos_main(void *arg)
 		ctl = m->ctl;
 		if (ctl < 0)
 			continue;
+		/* 20 draws: the faults, then quiet spells */
+		if ((int)(r % 20) < NFAULT &&
+		    fault_excluded(fault_name[r % 20]))
+			continue;
 		ch->faults++;
 		chaos_op(i, 102);
 		/* each new fault replaces the last one */
@@ -705,17 +744,14 @@ static void *chaos_main(void *arg)
 			qt_emu(ctl, "set send_delay_ms %u", b % 500);
 			break;
 		case 15:
-			if (!O.no_reset)
-				qt_emu(ctl, "reset");
+			qt_emu(ctl, "reset");
 			break;
 		case 16:
 			qt_emu(ctl, "urc +QIURC: \"closed\",%d", id);
 			break;
 		case 17:
-			if (!O.no_hostile) {
-				ch->hostile++;
-				qt_emu(ctl, "hostile on %u %u", a, 5 + b % 40);
-			}
+			ch->hostile++;
+			qt_emu(ctl, "hostile on %u %u", a, 5 + b % 40);
 			break;
 		default:
 			break;	/* a quiet spell */
@@ -857,7 +893,11 @@ static void usage(void)
 	fprintf(stderr, "usage: sock_fuzz [--slot 0|1|all] [--seed N] "
 		"[--seconds N] [--nightly] [--threads N] [--no-udp-service] "
 		"[--no-transparent] [--no-listen] [--no-faults] "
-		"[--no-hostile] [--no-detach] [--no-reset] [-v]\n");
+		"[--no-fault NAME[,NAME...]] [--no-hostile] [--no-detach] "
+		"[--no-reset] [-v]\nfaults:");
+	for (int f = 0; f < NFAULT; f++)
+		fprintf(stderr, " %s", fault_name[f]);
+	fprintf(stderr, "\n");
 	exit(2);
 }
 
@@ -898,12 +938,21 @@ static void parse(int argc, char **argv)
 			O.no_listen = true;
 		} else if (!strcmp(a, "--no-faults")) {
 			O.no_faults = true;
+		} else if (!strcmp(a, "--no-fault") && v) {
+			char *copy = strdup(v), *save = NULL, *tok;
+
+			for (tok = strtok_r(copy, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save))
+				if (!fault_exclude(tok))
+					usage();
+			free(copy);
+			i++;
 		} else if (!strcmp(a, "--no-hostile")) {
-			O.no_hostile = true;
+			fault_exclude("hostile");
 		} else if (!strcmp(a, "--no-detach")) {
 			O.no_detach = true;
 		} else if (!strcmp(a, "--no-reset")) {
-			O.no_reset = true;
+			fault_exclude("reset");
 		} else if (!strcmp(a, "-v")) {
 			O.verbose = true;
 		} else {
@@ -964,9 +1013,11 @@ int main(int argc, char **argv)
 	       O.no_transparent ? ", no transparent mode" : "",
 	       O.no_listen ? ", no listen" : "",
 	       O.no_faults ? ", no faults" : "",
-	       O.no_hostile ? ", no hostile bursts" : "",
-	       O.no_detach ? ", no detach" : "",
-	       O.no_reset ? ", no resets" : "");
+	       O.no_fault ? ", not all faults" : "",
+	       O.no_detach ? ", no detach" : "", "");
+	for (i = 0; i < NFAULT; i++)
+		if (O.no_fault >> i & 1)
+			printf("# fault left out: %s\n", fault_name[i]);
 	printf("# replay: QTCPIP_FUZZ_SEED=%llu (or --seed %llu)\n", O.seed,
 	       O.seed);
 	printf("1..%d\n", O.nslots);
@@ -1098,8 +1149,13 @@ int main(int argc, char **argv)
 			qt_emu(m->ctl, "clear");
 			qt_emu(m->ctl, "set open_delay_ms 0");
 			qt_emu(m->ctl, "set send_delay_ms 0");
-			if (echo_works(i, why, sizeof(why)))
+			if (echo_works(i, why, sizeof(why))) {
+				char st[QT_EMU_REPLY_MAX];
+
+				if (!qt_emu_cmd(m->ctl, st, sizeof(st), "state"))
+					printf("# emulator: %s\n", st);
 				bad = 1;
+			}
 		}
 		if (!bad && total < 100) {
 			snprintf(why, sizeof(why), "only %lu operations ran", total);
