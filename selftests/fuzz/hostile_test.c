@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A hostile module against busy sockets, on the module of each slot: the
- * emulator's hostile mode (control "hostile on SEED RATE INSIDE") laces
+ * emulator's hostile mode (control "hostile on SEED RATE INSIDE KINDS") laces
  * the module's output with framing-plausible lies (huge, negative and
  * truncated data blocks, unknown connectIDs, URCs inside responses and
  * data, stray result codes, RDY storms, garbage) while TCP echo, upload,
@@ -28,6 +28,7 @@
 #include "qt_sock.h"
 
 #define SPELL_MS	25000	/* hostile mode on */
+#define SPELL_RDY_MS	8000	/* its last part, with RDY storms */
 #define RATE		10	/* hostile items per second */
 #define SETTLE_MS	30000	/* after it, for the sockets to end */
 #define ECHO_BYTES	(512 << 10)	/* more than a run moves */
@@ -397,12 +398,23 @@ QT_TEST_F(hostile, busy_sockets_survive, 280)
 
 	/* busy first, then hostile */
 	EXPECT_LE(0, run(b, n, 2000, false, NULL, NULL));
+	/*
+	 * First lies without RDY, which would take the link down at once,
+	 * then everything, RDY storms included.
+	 */
 	ASSERT_EQ(0, qt_emu_cmd(self->m.ctl, r, sizeof(r),
-				"hostile on %llu %d 8", seed, RATE));
+				"hostile on %llu %d 8 data,urc,final,garbage",
+				seed, RATE));
 	t = qt_now_ms();
-	run(b, n, SPELL_MS, false, &tally, &slab_peak);
+	run(b, n, SPELL_MS - SPELL_RDY_MS, false, &tally, &slab_peak);
+	ASSERT_EQ(0, qt_emu_cmd(self->m.ctl, r, sizeof(r), "hostile"));
+	TH_LOG("hostile spell without RDY: %s", r + 3);
+	ASSERT_EQ(0, qt_emu_cmd(self->m.ctl, r, sizeof(r),
+				"hostile on %llu %d 8 all", seed + 1, RATE));
+	run(b, n, SPELL_RDY_MS, false, &tally, &slab_peak);
 	ASSERT_EQ(0, qt_emu_cmd(self->m.ctl, r, sizeof(r), "hostile off"));
-	TH_LOG("hostile spell of %lld ms: %s", qt_now_ms() - t, r + 3);
+	TH_LOG("hostile spell of %lld ms, the last %d ms with RDY: %s",
+	       qt_now_ms() - t, SPELL_RDY_MS, r + 3);
 	TH_LOG("sockets ended during it: %lu with data, %lu with an error; %lu reopened (%lu failed), longest close %lld ms",
 	       tally.data, tally.errors, tally.opens, tally.open_errors,
 	       tally.close_max_ms);

@@ -405,12 +405,15 @@ static void exec(char *line, struct buf *r)
 			hostile_stop();
 		} else if (arg[0] && (!e || *e || !*arg[1] ||
 				      (arg[2] && !num(arg[2], 0, 10000, &v)) ||
-				      (arg[3] && !num(arg[3], 0, 1000000, &w)))) {
+				      (arg[3] && !num(arg[3], 0, 1000000, &w)) ||
+				      (arg[4] && !hostile_kinds(arg[4])))) {
 			buf_printf(r, "err usage: hostile [on SEED [RATE "
-				   "[INSIDE]]|off]");
+				   "[INSIDE [KINDS]]]|off], KINDS: all or "
+				   "data,urc,final,rdy,garbage");
 			return;
 		} else if (arg[0]) {
-			hostile_start(s, arg[2] ? v : 20, arg[3] ? w : 8);
+			hostile_start(s, arg[2] ? v : 20, arg[3] ? w : 8,
+				      hostile_kinds(arg[4] ? arg[4] : "all"));
 		}
 		buf_printf(r, "ok");
 		hostile_print(r);

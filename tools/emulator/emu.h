@@ -295,7 +295,9 @@ void ping_start(struct in_addr dst, int timeout_s, int num,
 /* ---- hostile.c: the hostile-module mode ---- */
 bool hostile_on(void);
 void hostile_write(const unsigned char *p, size_t n);
-void hostile_start(uint64_t seed, unsigned int rate, unsigned int inside);
+void hostile_start(uint64_t seed, unsigned int rate, unsigned int inside,
+		   unsigned int kinds);
+unsigned int hostile_kinds(const char *s);
 void hostile_stop(void);
 void hostile_print(struct buf *r);
 

@@ -19,11 +19,14 @@
 #include <string.h>
 #include "emu.h"
 
+enum hkind { HK_DATA, HK_URC, HK_FINAL, HK_RDY, HK_GARBAGE, HK_NR };
+
 static struct {
 	bool on;
 	uint64_t rs;
 	unsigned int rate;	/* items per second from the timer */
 	unsigned int inside;	/* 1 in N writes is cut for an item */
+	unsigned int kinds;	/* bit per enum hkind that may come */
 	uint64_t timer;
 	bool in_item;		/* an item being written: no recursion */
 	uint64_t items, inserted, skipped, bytes;
@@ -207,27 +210,73 @@ static void item_garbage(void)
 	rand_bytes(1 + hpick(300));
 }
 
+static const char *const kind_names[HK_NR] = {
+	"data", "urc", "final", "rdy", "garbage",
+};
+
 static void item(void)
 {
+	/* weights of data, urc, final, rdy, garbage */
+	static const unsigned int w[HK_NR] = { 5, 4, 3, 1, 3 };
+	unsigned int total = 0, x, k;
+
+	for (k = 0; k < HK_NR; k++)
+		if (H.kinds >> k & 1)
+			total += w[k];
+	if (!total)
+		return;
+	x = hpick(total);
+	for (k = 0; k < HK_NR - 1; k++) {
+		if (!(H.kinds >> k & 1))
+			continue;
+		if (x < w[k])
+			break;
+		x -= w[k];
+	}
 	H.in_item = true;
 	H.items++;
-	switch (hpick(16)) {
-	case 0 ... 4:
+	switch (k) {
+	case HK_DATA:
 		item_data();
 		break;
-	case 5 ... 8:
+	case HK_URC:
 		item_urc();
 		break;
-	case 9 ... 11:
+	case HK_FINAL:
 		item_final();
 		break;
-	case 12:
+	case HK_RDY:
 		item_rdy_storm();
 		break;
 	default:
 		item_garbage();
 	}
 	H.in_item = false;
+}
+
+/* "data,urc,..." or "all" into a mask; 0 if a word is unknown */
+unsigned int hostile_kinds(const char *s)
+{
+	unsigned int mask = 0, k;
+	const char *p = s;
+
+	if (!strcmp(s, "all"))
+		return (1u << HK_NR) - 1;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		for (k = 0; k < HK_NR; k++)
+			if (strlen(kind_names[k]) == n &&
+			    !strncmp(p, kind_names[k], n))
+				break;
+		if (k == HK_NR)
+			return 0;
+		mask |= 1u << k;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return mask;
 }
 
 static void arm(void);
@@ -276,7 +325,8 @@ void hostile_write(const unsigned char *p, size_t n)
 	serial_write_raw(p + cut, n - cut);
 }
 
-void hostile_start(uint64_t seed, unsigned int rate, unsigned int inside)
+void hostile_start(uint64_t seed, unsigned int rate, unsigned int inside,
+		   unsigned int kinds)
 {
 	ev_cancel(&H.timer);
 	H.rs = seed ^ 0x6a09e667f3bcc909ULL;
@@ -284,10 +334,11 @@ void hostile_start(uint64_t seed, unsigned int rate, unsigned int inside)
 		H.rs = 1;
 	H.rate = rate;
 	H.inside = inside;
+	H.kinds = kinds;
 	H.items = H.inserted = H.skipped = H.bytes = 0;
 	H.on = true;
-	trace_note("hostile on: seed %llu, %u/s, 1 write in %u",
-		   (unsigned long long)seed, rate, inside);
+	trace_note("hostile on: seed %llu, %u/s, 1 write in %u, kinds 0x%x",
+		   (unsigned long long)seed, rate, inside, kinds);
 	if (rate)
 		arm();
 }
