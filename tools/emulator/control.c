@@ -404,6 +404,7 @@ static void exec(char *line, struct buf *r)
 		fault_clear();
 		/* and the command line's profile, ATI text included */
 		profile_restore();
+		hostile_stop();
 		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "profile")) {
 		const struct profile *p = arg[0] ?
@@ -417,6 +418,28 @@ static void exec(char *line, struct buf *r)
 			profile_set(p, false);
 			buf_printf(r, "ok");
 		}
+	} else if (!strcmp(cmd, "hostile")) {
+		char *e = NULL;
+		unsigned long long s = 0;
+
+		if (arg[0] && !strcmp(arg[0], "on") && arg[1])
+			s = strtoull(arg[1], &e, 0);
+		if (arg[0] && !strcmp(arg[0], "off")) {
+			hostile_stop();
+		} else if (arg[0] && (!e || *e || !*arg[1] ||
+				      (arg[2] && !num(arg[2], 0, 10000, &v)) ||
+				      (arg[3] && !num(arg[3], 0, 1000000, &w)) ||
+				      (arg[4] && !hostile_kinds(arg[4])))) {
+			buf_printf(r, "err usage: hostile [on SEED [RATE "
+				   "[INSIDE [KINDS]]]|off], KINDS: all or "
+				   "data,urc,final,rdy,garbage");
+			return;
+		} else if (arg[0]) {
+			hostile_start(s, arg[2] ? v : 20, arg[3] ? w : 8,
+				      hostile_kinds(arg[4] ? arg[4] : "all"));
+		}
+		buf_printf(r, "ok");
+		hostile_print(r);
 	} else if (!strcmp(cmd, "set")) {
 		for (i = 0; i < (int)ARRAY_SIZE(knobs); i++) {
 			if (arg[0] && !strcmp(arg[0], knobs[i].name) &&
@@ -436,8 +459,8 @@ static void exec(char *line, struct buf *r)
 		buf_printf(r, "ok commands=ping,counters,state,reset,mute,delay,"
 			   "seed,baud,close,pdpdeact,urc,urc-mid,urc-prompt,"
 			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
-			   "bufffull,openfail,cmdfail,clear,set,mark,quit,ati,"
-			   "profile");
+			   "bufffull,openfail,cmdfail,hostile,clear,set,mark,quit,"
+			   "ati,profile");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);
 	}

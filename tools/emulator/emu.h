@@ -100,6 +100,7 @@ enum ep_kind { EP_NONE, EP_LISTEN, EP_CONNECT, EP_PTY, EP_STDIO };
 
 void serial_open(enum ep_kind kind, const char *path, bool persist);
 void serial_write(const void *p, size_t n);
+void serial_write_raw(const void *p, size_t n);	/* past hostile mode */
 size_t serial_txq_len(void);
 void serial_set_baud(unsigned int baud);
 unsigned int serial_baud(void);
@@ -298,6 +299,15 @@ typedef void (*ping_end_cb)(int sent, int rcvd, int min, int max, int avg);
 bool ping_busy(void);
 void ping_start(struct in_addr dst, int timeout_s, int num,
 		ping_reply_cb reply, ping_end_cb end);
+
+/* ---- hostile.c: the hostile-module mode ---- */
+bool hostile_on(void);
+void hostile_write(const unsigned char *p, size_t n);
+void hostile_start(uint64_t seed, unsigned int rate, unsigned int inside,
+		   unsigned int kinds);
+unsigned int hostile_kinds(const char *s);
+void hostile_stop(void);
+void hostile_print(struct buf *r);
 
 /* ---- control.c ---- */
 void control_open(const char *path);

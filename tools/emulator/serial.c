@@ -194,7 +194,7 @@ void serial_tx_kick(void)
 		conn_poll_all();
 }
 
-void serial_write(const void *p, size_t n)
+void serial_write_raw(const void *p, size_t n)
 {
 	if (!S.up || !n)
 		return;
@@ -202,6 +202,14 @@ void serial_write(const void *p, size_t n)
 		S.tx_free = now_ns();
 	buf_put(&S.txq, p, n);
 	serial_tx_kick();
+}
+
+void serial_write(const void *p, size_t n)
+{
+	if (hostile_on())
+		hostile_write(p, n);
+	else
+		serial_write_raw(p, n);
 }
 
 void serial_discard_tx(void)
