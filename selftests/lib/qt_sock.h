@@ -5,7 +5,8 @@
  * servers, a poll-driven transfer engine, checksums.
  *
  * The QEMU rig (tools/qemu/run-guest) wires slot 0 to /dev/ttyS1 and slot
- * 1 to /dev/ttyS2; $QTCPIP_MODEMS names the model in each slot ("bc66
+ * 1 to /dev/ttyS2, or to ttyUSB<n> ($QTCPIP_TTY<slot>, qt_slot_tty());
+ * $QTCPIP_CRTSCTS<slot>=1 attaches with RTS/CTS flow control; $QTCPIP_MODEMS names the model in each slot ("bc66
  * uc20", "uc20 none", ...); the emulator of slot i has its control channel
  * on the virtio port "qtcpip.ctl<i>" (qt_emu.h); the host test servers'
  * ports are in $QTCPIP_SRV_TCP_ECHO, _TCP_SINK, _TCP_SOURCE, _UDP_ECHO.
@@ -51,13 +52,13 @@ static void __attribute__((constructor)) qt_ignore_sigpipe(void)
 /* ---- the modules in the rig ---- */
 
 struct qt_mod {
-	int slot;			/* 0: ttyS1, 1: ttyS2 */
+	int slot;			/* 0: ttyS1, 1: ttyS2 (qt_slot_tty) */
 	char model[8];			/* "bc66" or "uc20" */
 	bool uc20;
 	int nconn;			/* connectIDs: 5 or 12 */
 	int max_send;			/* AT+QISEND payload: 700 or 1460 */
 	int max_dgram;			/* largest UDP datagram both ways */
-	char tty[24];
+	char tty[64];
 	int ttyfd;			/* holds the line discipline */
 	int ctl;			/* emulator control channel */
 	bool inited;			/* qt_mod_attach() ran */
@@ -278,6 +279,23 @@ static inline int qt_tty_setup(int fd, unsigned int baud)
 	return 0;
 }
 
+/* Turns RTS/CTS flow control on; 0 if the driver kept it. */
+static inline int qt_tty_crtscts(int fd)
+{
+	struct termios tio;
+
+	if (tcgetattr(fd, &tio))
+		return -1;
+	tio.c_cflag |= CRTSCTS;
+	if (tcsetattr(fd, TCSANOW, &tio) || tcgetattr(fd, &tio))
+		return -1;
+	if (!(tio.c_cflag & CRTSCTS)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads the tty (N_TTY, raw) until text appears; 0 if it did. */
 static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
 {
@@ -348,7 +366,7 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 	m->nconn = m->uc20 ? 12 : 5;
 	m->max_send = m->uc20 ? 1460 : 700;
 	m->max_dgram = m->uc20 ? 1460 : 700;
-	snprintf(m->tty, sizeof(m->tty), "/dev/ttyS%d", slot + 1);
+	snprintf(m->tty, sizeof(m->tty), "%s", qt_slot_tty(slot));
 	qt_require_module();
 
 	m->ctl = qt_emu_open(slot);
@@ -386,6 +404,11 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 		return -1;
 	}
 	tcflush(m->ttyfd, TCIOFLUSH);
+	if (qt_slot_crtscts(slot) && qt_tty_crtscts(m->ttyfd)) {
+		snprintf(err, errsz, "%s: RTS/CTS flow control: %s", m->tty,
+			 strerror(errno));
+		return -1;
+	}
 	disc = qt_ldisc();
 	if (ioctl(m->ttyfd, TIOCSETD, &disc)) {
 		snprintf(err, errsz, "TIOCSETD %d on %s: %s", disc, m->tty,
@@ -896,8 +919,9 @@ static inline int qt_emu_wait_no_conns(int ctl, int timeout_ms, char *last,
 	if (_r == 1)							\
 		SKIP(return, "no module in slot %d", slot_);		\
 	ASSERT_EQ(0, _r) TH_LOG("%s", _err);				\
-	TH_LOG("slot %d: %s on %s, %s", (m_)->slot, (m_)->model,		\
-	       (m_)->tty, (m_)->ifname);					\
+	TH_LOG("slot %d: %s on %s%s, %s", (m_)->slot, (m_)->model,	\
+	       (m_)->tty, qt_slot_crtscts(slot_) ? " (RTS/CTS)" : "",	\
+	       (m_)->ifname);						\
 } while (0)
 
 /*
