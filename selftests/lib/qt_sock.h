@@ -343,17 +343,13 @@ static inline void qt_tty_drain(int fd, int quiet_ms, int max_ms)
 	}
 }
 
-/*
- * Prepares slot's module and emulator and attaches the line discipline:
- * faults cleared, delays zeroed, line at baud, module reset (RDY seen),
- * then TIOCSETD, the link set up (a UC20 activates context 1 then) and a
- * wait for carrier. Returns 0, 1 if the slot is empty,
- * -1 on failure (why in err).
+/* The first half of qt_mod_attach(): the tty open in N_TTY, the module
+ * just reset. Returns 0, 1 if the slot is empty, -1 (why in err).
  */
-static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
-				char *err, size_t errsz)
+static inline int qt_mod_prepare(struct qt_mod *m, int slot, unsigned int baud,
+				 char *err, size_t errsz)
 {
-	int disc, i;
+	int i;
 
 	memset(m, 0, sizeof(*m));
 	m->inited = true;
@@ -409,6 +405,16 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 			 strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/* The second half of qt_mod_attach(): the line discipline on the tty
+ * qt_mod_prepare() opened, the link up, carrier. 0 or -1 (why in err).
+ */
+static inline int qt_mod_setd(struct qt_mod *m, char *err, size_t errsz)
+{
+	int disc;
+
 	disc = qt_ldisc();
 	if (ioctl(m->ttyfd, TIOCSETD, &disc)) {
 		snprintf(err, errsz, "TIOCSETD %d on %s: %s", disc, m->tty,
@@ -433,6 +439,21 @@ static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Prepares slot's module and emulator and attaches the line discipline:
+ * faults cleared, delays zeroed, line at baud, module reset (RDY seen),
+ * then TIOCSETD, the link set up (a UC20 activates context 1 then) and a
+ * wait for carrier. Returns 0, 1 if the slot is empty,
+ * -1 on failure (why in err).
+ */
+static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
+				char *err, size_t errsz)
+{
+	int r = qt_mod_prepare(m, slot, baud, err, errsz);
+
+	return r ? r : qt_mod_setd(m, err, errsz);
 }
 
 /* Ends the attachment as ldattach's exit does; 0 if the netdev went. */
