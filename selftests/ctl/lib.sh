@@ -60,7 +60,10 @@ attach_one() {	# attach_one <tty> <variable> [crtscts]: sets it to the new netde
 		[ -z "$before" ] && new=$(qt_netdevs | head -n1)
 		if [ -n "$new" ]; then
 			printf -v "$2" '%s' "$new"
-			return 0
+			# the flow control the line kept under the ldisc
+			[ "${3:-}" = 1 ] || return 0
+			stty -F "$1" -a | grep -Eq '(^| )crtscts( |$)'
+			return
 		fi
 		sleep 0.1
 	done
