@@ -12,10 +12,10 @@ check "  the UC20 is $UC20" grep -Eq "^$UC20: UC20 revision [^ ]+ imei [0-9]+$" 
 echo "$out" | sed 's/^/#   /'
 
 expect "dev show dev BC66: state, tty, the manual's limits" 0 \
-	"state ready tty ttyS1.*
+	"state ready tty ${TTY0#/dev/}.*
 .*connections 5 contexts 3 send 700 read 700" "$QT" dev show dev "$BC66"
 expect "dev show dev UC20: state, tty, the manual's limits" 0 \
-	"state ready tty ttyS2.*
+	"state ready tty ${TTY1#/dev/}.*
 .*connections 12 contexts 16 send 1460 read 1500" "$QT" dev show dev "$UC20"
 expect "dev show dev UC20: context 1 is active with its address" 0 \
 	"ctx 1 active address 127\.0\.0\.1" "$QT" dev show dev "$UC20"
@@ -26,7 +26,7 @@ expect "'qtcpip d s' abbreviates 'dev show'" 0 "^$BC66: BC66" "$QT" d s
 expect_json "-j dev show: one object per module" \
 	"len([d for d in j if d['ifname'] in ('$BC66', '$UC20')]) == 2" "$QT" -j dev show
 expect_json "-j dev show dev BC66: identity and limits" \
-	"j[0]['model'] == 'BC66' and j[0]['state'] == 'ready' and j[0]['tty'] == 'ttyS1' and j[0]['imei'].isdigit() and j[0]['revision'] != '' and j[0]['max_conn'] == 5 and j[0]['max_ctx'] == 3 and j[0]['max_send'] == 700 and j[0]['max_read'] == 700 and isinstance(j[0]['ifindex'], int)" \
+	"j[0]['model'] == 'BC66' and j[0]['state'] == 'ready' and j[0]['tty'] == '${TTY0#/dev/}' and j[0]['imei'].isdigit() and j[0]['revision'] != '' and j[0]['max_conn'] == 5 and j[0]['max_ctx'] == 3 and j[0]['max_send'] == 700 and j[0]['max_read'] == 700 and isinstance(j[0]['ifindex'], int)" \
 	"$QT" -j dev show dev "$BC66"
 expect_json "-j dev show dev UC20: contexts with addresses" \
 	"j[0]['model'] == 'UC20' and j[0]['max_conn'] == 12 and j[0]['max_read'] == 1500 and {'id': 1, 'active': True, 'address': '127.0.0.1'} in j[0]['contexts']" \

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared by the qtcpip(8) end-to-end tests in the QEMU guest: attach the
-# emulated BC66 (ttyS1, emulator slot 0) and UC20 (ttyS2, slot 1), talk
+# emulated BC66 (ttyS1 or $QTCPIP_TTY0, emulator slot 0) and UC20 (ttyS2
+# or $QTCPIP_TTY1, slot 1; ttyUSB<n> with run-guest --line usb), talk
 # to the emulators' control channels, run the tool and check what the
 # user sees. Source it after setting nothing; it sources tap.sh.
 . "$QTCPIP_TOP/selftests/lib/tap.sh"
@@ -9,6 +10,8 @@ QT=$QTCPIP_TOP/tools/cli/qtcpip
 NC=$QTCPIP_TOP/tools/qtnc/qtcpip-nc
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 BC66= UC20=
+# The slots' ttys and whether they use RTS/CTS (run-guest --crtscts).
+TTY0=${QTCPIP_TTY0:-/dev/ttyS1} TTY1=${QTCPIP_TTY1:-/dev/ttyS2}
 ctl_pids=()
 ctl_loaded=
 # Output of the last run: $out (stdout), $err (stderr), $rc.
@@ -41,9 +44,15 @@ qt_netdevs() { ls /sys/class/net | grep '^qtcpip' | sort; }
 
 # The netdev that appears after attaching a port. Not in a command
 # substitution: ldattach must be our child, and must not hold its pipe.
-attach_one() {	# attach_one <tty> <variable>: sets it to the new netdev
+attach_one() {	# attach_one <tty> <variable> [crtscts]: sets it to the new netdev
 	local before new
 	before=$(qt_netdevs)
+	# ldattach has no flow control option and keeps the port's CRTSCTS
+	if [ "${3:-}" = 1 ]; then
+		stty -F "$1" crtscts || return 1
+	else
+		stty -F "$1" -crtscts || return 1
+	fi
 	ldattach -d -s 115200 29 "$1" > /dev/null 2>&1 < /dev/null &
 	ctl_pids+=($!)
 	for _ in $(seq 100); do
@@ -51,7 +60,10 @@ attach_one() {	# attach_one <tty> <variable>: sets it to the new netdev
 		[ -z "$before" ] && new=$(qt_netdevs | head -n1)
 		if [ -n "$new" ]; then
 			printf -v "$2" '%s' "$new"
-			return 0
+			# the flow control the line kept under the ldisc
+			[ "${3:-}" = 1 ] || return 0
+			stty -F "$1" -a | grep -Eq '(^| )crtscts( |$)'
+			return
 		fi
 		sleep 0.1
 	done
@@ -68,8 +80,10 @@ ctl_setup() {
 	[ -x "$QT" ] || { echo "Bail out! $QT not built (make -C tools/cli)"; exit 1; }
 	emu 0 clear > /dev/null
 	emu 1 clear > /dev/null
-	attach_one /dev/ttyS1 BC66 || { echo "Bail out! attaching ttyS1"; exit 1; }
-	attach_one /dev/ttyS2 UC20 || { echo "Bail out! attaching ttyS2"; exit 1; }
+	attach_one "$TTY0" BC66 "${QTCPIP_CRTSCTS0:-}" ||
+		{ echo "Bail out! attaching $TTY0"; exit 1; }
+	attach_one "$TTY1" UC20 "${QTCPIP_CRTSCTS1:-}" ||
+		{ echo "Bail out! attaching $TTY1"; exit 1; }
 	ip link set "$BC66" up
 	ip link set "$UC20" up
 	if ! wait_for 30 carrier "$BC66" || ! wait_for 30 carrier "$UC20"; then
@@ -77,7 +91,7 @@ ctl_setup() {
 		dmesg | tail -n 20 | sed 's/^/# /'
 		exit 1
 	fi
-	diag "BC66 is $BC66 (ttyS1), UC20 is $UC20 (ttyS2)"
+	diag "BC66 is $BC66 (${TTY0#/dev/}), UC20 is $UC20 (${TTY1#/dev/})"
 }
 
 # Detach what we attached; unload the module if we loaded it.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* qtcpip line discipline: attach, detach, hangup, privileges, leaks.
  *
- * Runs in the QEMU guest as root, on ttyS1/ttyS2 (nothing need be
- * connected to them). Loads qtcpip from $QTCPIP_KO if it is not loaded.
+ * Runs in the QEMU guest as root, on the modem slots' ttys (qt_slot_tty():
+ * ttyS1/ttyS2 or ttyUSB<n>; nothing need be connected to them). Loads
+ * qtcpip from $QTCPIP_KO if it is not loaded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +65,7 @@ TEST(attach_creates_netdev_close_removes)
 	char ifname[IFNAMSIZ] = "";
 	int fd;
 
-	fd = attach("/dev/ttyS1", qt_ldisc(), ifname);
+	fd = attach(qt_slot_tty(0), qt_ldisc(), ifname);
 	ASSERT_LE(0, fd) TH_LOG("attach: %s", strerror(-fd));
 	EXPECT_EQ(0, strncmp(ifname, "qtcpip", 6)) TH_LOG("ifname %s", ifname);
 	EXPECT_NE(0, if_nametoindex(ifname));
@@ -83,7 +84,7 @@ TEST(detach_removes_netdev)
 	char ifname[IFNAMSIZ] = "";
 	int fd, n_tty = N_TTY;
 
-	fd = attach("/dev/ttyS1", qt_ldisc(), ifname);
+	fd = attach(qt_slot_tty(0), qt_ldisc(), ifname);
 	ASSERT_LE(0, fd);
 	ASSERT_NE(0, if_nametoindex(ifname));
 	ASSERT_EQ(0, ioctl(fd, TIOCSETD, &n_tty));
@@ -97,7 +98,7 @@ TEST(hangup_removes_netdev)
 	char ifname[IFNAMSIZ] = "";
 	int fd;
 
-	fd = attach("/dev/ttyS1", qt_ldisc(), ifname);
+	fd = attach(qt_slot_tty(0), qt_ldisc(), ifname);
 	ASSERT_LE(0, fd);
 	ASSERT_NE(0, if_nametoindex(ifname));
 	ASSERT_EQ(0, ioctl(fd, TIOCVHANGUP));
@@ -113,9 +114,9 @@ TEST(two_ports_two_netdevs)
 	char if1[IFNAMSIZ] = "", if2[IFNAMSIZ] = "";
 	int fd1, fd2;
 
-	fd1 = attach("/dev/ttyS1", qt_ldisc(), if1);
+	fd1 = attach(qt_slot_tty(0), qt_ldisc(), if1);
 	ASSERT_LE(0, fd1);
-	fd2 = attach("/dev/ttyS2", qt_ldisc(), if2);
+	fd2 = attach(qt_slot_tty(1), qt_ldisc(), if2);
 	ASSERT_LE(0, fd2);
 	EXPECT_NE(0, strcmp(if1, if2));
 	EXPECT_EQ(2, qt_count_netdevs("qtcpip"));
@@ -133,7 +134,7 @@ TEST(unprivileged_user_refused)
 	pid_t pid;
 	int status;
 
-	ASSERT_EQ(0, chmod("/dev/ttyS1", 0666));
+	ASSERT_EQ(0, chmod(qt_slot_tty(0), 0666));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -141,7 +142,7 @@ TEST(unprivileged_user_refused)
 
 		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 			_exit(10);
-		fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
+		fd = open(qt_slot_tty(0), O_RDWR | O_NOCTTY);
 		if (fd < 0)
 			_exit(11);
 		if (ioctl(fd, TIOCSETD, &disc) == 0)
@@ -149,7 +150,7 @@ TEST(unprivileged_user_refused)
 		_exit(errno == EPERM ? 0 : 13);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	chmod("/dev/ttyS1", 0600);
+	chmod(qt_slot_tty(0), 0600);
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(0, qt_count_netdevs("qtcpip"));
@@ -175,7 +176,7 @@ TEST(root_without_cap_net_admin_refused)
 		data[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
 		if (syscall(SYS_capset, &hdr, data))
 			_exit(11);
-		fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
+		fd = open(qt_slot_tty(0), O_RDWR | O_NOCTTY);
 		if (fd < 0)
 			_exit(12);
 		if (ioctl(fd, TIOCSETD, &disc) == 0)
@@ -195,7 +196,7 @@ TEST(hundred_cycles_leak_nothing)
 
 	/* Warm up caches so that first-use allocations do not count. */
 	for (i = 0; i < 20; i++) {
-		fd = attach("/dev/ttyS1", qt_ldisc(), NULL);
+		fd = attach(qt_slot_tty(0), qt_ldisc(), NULL);
 		ASSERT_LE(0, fd);
 		close(fd);
 	}
@@ -204,7 +205,7 @@ TEST(hundred_cycles_leak_nothing)
 	slab_before = qt_slab_bytes();
 	ASSERT_LT(0, slab_before);
 	for (i = 0; i < 100; i++) {
-		fd = attach("/dev/ttyS1", qt_ldisc(), NULL);
+		fd = attach(qt_slot_tty(0), qt_ldisc(), NULL);
 		ASSERT_LE(0, fd) TH_LOG("cycle %d: %s", i, strerror(-fd));
 		if (i % 2)
 			ASSERT_EQ(0, ioctl(fd, TIOCSETD, &n_tty));

@@ -4,6 +4,8 @@
 # attaching with the real ldattach(8), rmmod refused while attached, and
 # rmmod leaving nothing behind.
 . "$QTCPIP_TOP/selftests/lib/tap.sh"
+# The rig's two modem lines (run-guest --line usb: ttyUSB<n>).
+TTY0=${QTCPIP_TTY0:-/dev/ttyS1} TTY1=${QTCPIP_TTY1:-/dev/ttyS2}
 
 wait_for() {	# wait_for <seconds> <command...>: poll until it succeeds
 	local t=$(( $1 * 10 ))
@@ -29,8 +31,8 @@ check "module loads" insmod "$QTCPIP_KO"
 check "line discipline 29 is registered as qtcpip" \
 	grep -Eq '^qtcpip +29$' /proc/tty/ldiscs
 
-ldattach 29 /dev/ttyS1
-check "ldattach 29 /dev/ttyS1 creates qtcpip0" wait_for 5 test -e /sys/class/net/qtcpip0
+ldattach 29 "$TTY0"
+check "ldattach 29 $TTY0 creates qtcpip0" wait_for 5 test -e /sys/class/net/qtcpip0
 check "qtcpip0 is ARPHRD_NONE" test "$(cat /sys/class/net/qtcpip0/type 2>/dev/null)" = 65534
 check "rmmod is refused while a port is attached" bash -c '! rmmod qtcpip 2>/dev/null'
 pkill -x ldattach
@@ -40,8 +42,8 @@ check "rmmod works once detached" rmmod qtcpip
 check "rmmod leaves no module, ldisc or netdev" bash -c "$(declare -f gone no_netdevs netdevs); gone && no_netdevs"
 
 check "ldisc=28 loads" insmod "$QTCPIP_KO" ldisc=28
-ldattach 28 /dev/ttyS2
-check "ldattach 28 /dev/ttyS2 creates a netdev" wait_for 5 test "$(netdevs)" = 1
+ldattach 28 "$TTY1"
+check "ldattach 28 $TTY1 creates a netdev" wait_for 5 test "$(netdevs)" = 1
 pkill -x ldattach
 wait_for 5 no_netdevs
 check "rmmod after the ldisc=28 run" rmmod qtcpip

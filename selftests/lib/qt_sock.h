@@ -5,7 +5,8 @@
  * servers, a poll-driven transfer engine, checksums.
  *
  * The QEMU rig (tools/qemu/run-guest) wires slot 0 to /dev/ttyS1 and slot
- * 1 to /dev/ttyS2; $QTCPIP_MODEMS names the model in each slot ("bc66
+ * 1 to /dev/ttyS2, or to ttyUSB<n> ($QTCPIP_TTY<slot>, qt_slot_tty());
+ * $QTCPIP_CRTSCTS<slot>=1 attaches with RTS/CTS flow control; $QTCPIP_MODEMS names the model in each slot ("bc66
  * uc20", "uc20 none", ...); the emulator of slot i has its control channel
  * on the virtio port "qtcpip.ctl<i>" (qt_emu.h); the host test servers'
  * ports are in $QTCPIP_SRV_TCP_ECHO, _TCP_SINK, _TCP_SOURCE, _UDP_ECHO.
@@ -51,13 +52,13 @@ static void __attribute__((constructor)) qt_ignore_sigpipe(void)
 /* ---- the modules in the rig ---- */
 
 struct qt_mod {
-	int slot;			/* 0: ttyS1, 1: ttyS2 */
+	int slot;			/* 0: ttyS1, 1: ttyS2 (qt_slot_tty) */
 	char model[8];			/* "bc66" or "uc20" */
 	bool uc20;
 	int nconn;			/* connectIDs: 5 or 12 */
 	int max_send;			/* AT+QISEND payload: 700 or 1460 */
 	int max_dgram;			/* largest UDP datagram both ways */
-	char tty[24];
+	char tty[64];
 	int ttyfd;			/* holds the line discipline */
 	int ctl;			/* emulator control channel */
 	bool inited;			/* qt_mod_attach() ran */
@@ -278,6 +279,23 @@ static inline int qt_tty_setup(int fd, unsigned int baud)
 	return 0;
 }
 
+/* Turns RTS/CTS flow control on; 0 if the driver kept it. */
+static inline int qt_tty_crtscts(int fd)
+{
+	struct termios tio;
+
+	if (tcgetattr(fd, &tio))
+		return -1;
+	tio.c_cflag |= CRTSCTS;
+	if (tcsetattr(fd, TCSANOW, &tio) || tcgetattr(fd, &tio))
+		return -1;
+	if (!(tio.c_cflag & CRTSCTS)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads the tty (N_TTY, raw) until text appears; 0 if it did. */
 static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
 {
@@ -359,18 +377,14 @@ static inline void qt_tty_drain(int fd, int quiet_ms, int max_ms)
 	}
 }
 
-/*
- * Prepares slot's module and emulator and attaches the line discipline:
- * faults cleared, delays zeroed, line at baud, module reset (RDY seen),
- * then TIOCSETD, the link set up (a UC20 activates context 1 then) and a
- * wait for carrier. Returns 0, 1 if the slot is empty,
- * -1 on failure (why in err).
+/* The first half of qt_mod_attach(): the tty open in N_TTY, the module
+ * just reset, after the emulator control command @setup (or none).
+ * Returns 0, 1 if the slot is empty, -1 (why in err).
  */
-static inline int qt_mod_attach_emu(struct qt_mod *m, int slot,
-				    unsigned int baud, const char *setup,
-				    char *err, size_t errsz)
+static inline int qt_mod_prepare(struct qt_mod *m, int slot, unsigned int baud,
+				 const char *setup, char *err, size_t errsz)
 {
-	int disc, i;
+	int i;
 
 	memset(m, 0, sizeof(*m));
 	m->inited = true;
@@ -383,7 +397,7 @@ static inline int qt_mod_attach_emu(struct qt_mod *m, int slot,
 	m->nconn = m->uc20 ? 12 : 5;
 	m->max_send = m->uc20 ? 1460 : 700;
 	m->max_dgram = m->uc20 ? 1460 : 700;
-	snprintf(m->tty, sizeof(m->tty), "/dev/ttyS%d", slot + 1);
+	snprintf(m->tty, sizeof(m->tty), "%s", qt_slot_tty(slot));
 	qt_require_module();
 
 	m->ctl = qt_emu_open(slot);
@@ -428,6 +442,21 @@ static inline int qt_mod_attach_emu(struct qt_mod *m, int slot,
 		return -1;
 	}
 	tcflush(m->ttyfd, TCIOFLUSH);
+	if (qt_slot_crtscts(slot) && qt_tty_crtscts(m->ttyfd)) {
+		snprintf(err, errsz, "%s: RTS/CTS flow control: %s", m->tty,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The second half of qt_mod_attach(): the line discipline on the tty
+ * qt_mod_prepare() opened, the link up, carrier. 0 or -1 (why in err).
+ */
+static inline int qt_mod_setd(struct qt_mod *m, char *err, size_t errsz)
+{
+	int disc;
+
 	disc = qt_ldisc();
 	if (ioctl(m->ttyfd, TIOCSETD, &disc)) {
 		snprintf(err, errsz, "TIOCSETD %d on %s: %s", disc, m->tty,
@@ -452,6 +481,22 @@ static inline int qt_mod_attach_emu(struct qt_mod *m, int slot,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Prepares slot's module and emulator and attaches the line discipline:
+ * faults cleared, delays zeroed, line at baud, module reset (RDY seen),
+ * then TIOCSETD, the link set up (a UC20 activates context 1 then) and a
+ * wait for carrier. Returns 0, 1 if the slot is empty,
+ * -1 on failure (why in err).
+ */
+static inline int qt_mod_attach_emu(struct qt_mod *m, int slot,
+				    unsigned int baud, const char *setup,
+				    char *err, size_t errsz)
+{
+	int r = qt_mod_prepare(m, slot, baud, setup, err, errsz);
+
+	return r ? r : qt_mod_setd(m, err, errsz);
 }
 
 static inline int qt_mod_attach(struct qt_mod *m, int slot, unsigned int baud,
@@ -944,8 +989,9 @@ static inline int qt_emu_wait_no_conns(int ctl, int timeout_ms, char *last,
 	if (_r == 1)							\
 		SKIP(return, "no module in slot %d", slot_);		\
 	ASSERT_EQ(0, _r) TH_LOG("%s", _err);				\
-	TH_LOG("slot %d: %s on %s, %s", (m_)->slot, (m_)->model,		\
-	       (m_)->tty, (m_)->ifname);					\
+	TH_LOG("slot %d: %s on %s%s, %s", (m_)->slot, (m_)->model,	\
+	       (m_)->tty, qt_slot_crtscts(slot_) ? " (RTS/CTS)" : "",	\
+	       (m_)->ifname);						\
 } while (0)
 
 /*

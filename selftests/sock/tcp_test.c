@@ -7,7 +7,8 @@
  * mode switching.
  *
  * Each test runs on the module of every slot listed in $QTCPIP_MODEMS
- * (slot0 = ttyS1, slot1 = ttyS2), in buffer and direct push access modes.
+ * (slot0 = ttyS1, slot1 = ttyS2, or ttyUSB<n>), in buffer and direct push
+ * access modes; tcp_attach attaches after the port was throttled.
  * Bulk transfers switch the emulator's UART pacing off to keep the run
  * short; the others run at 115200 baud.
  */
@@ -374,6 +375,76 @@ QT_TEST_F(tcp, close_busy, 60)
 	ASSERT_LT(0, send(fd2, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(0, close(fd));	/* unread data */
 	EXPECT_EQ(0, close(fd2));	/* unsent data */
+}
+
+/*
+ * Attaching after the module talked to nobody: N_TTY's buffer filled up
+ * and it throttled the port. A USB serial port (ttyUSB, run-guest --line
+ * usb) then stops reading the device altogether (a 16550 without flow
+ * control ignores throttling); the new line discipline must unthrottle it
+ * or nothing from the module ever arrives again.
+ */
+FIXTURE(tcp_attach) {
+	struct qt_mod m;
+};
+
+FIXTURE_VARIANT(tcp_attach) {
+	int slot;
+};
+
+#if QT_SLOT_ON(0)
+FIXTURE_VARIANT_ADD(tcp_attach, slot0) { .slot = 0 };
+#endif
+#if QT_SLOT_ON(1)
+FIXTURE_VARIANT_ADD(tcp_attach, slot1) { .slot = 1 };
+#endif
+
+FIXTURE_SETUP(tcp_attach)
+{
+	memset(&self->m, 0, sizeof(self->m));
+}
+
+FIXTURE_TEARDOWN(tcp_attach)
+{
+	QT_DETACH(&self->m);
+}
+
+TEST_F_TIMEOUT(tcp_attach, after_throttled_input, 90)
+{
+	/* N_TTY throttles with less than 128 of its 4096 bytes free */
+	const int throttled = 4096 - 128;
+	char err[256] = "", cmd[1024];
+	int echo = qt_srv("TCP_ECHO"), fd, i, r, inq = 0;
+	long long end;
+
+	ASSERT_LT(0, echo);
+	r = qt_mod_prepare(&self->m, variant->slot, 115200, NULL, err,
+			   sizeof(err));
+	if (r == 1)
+		SKIP(return, "no module in slot %d", variant->slot);
+	ASSERT_EQ(0, r) TH_LOG("%s", err);
+	TH_LOG("slot %d: %s on %s", variant->slot, self->m.model, self->m.tty);
+
+	/* 5000 bytes of empty lines, which the driver's parser skips */
+	for (i = 0; i < 250; i++)
+		strcpy(cmd + 4 * i, "\\r\\n");
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "raw %s", cmd));
+	end = qt_now_ms() + 15000;
+	while (qt_now_ms() < end) {
+		ASSERT_EQ(0, ioctl(self->m.ttyfd, FIONREAD, &inq));
+		if (inq > throttled)
+			break;
+		usleep(50000);
+	}
+	ASSERT_LT(throttled, inq) TH_LOG("N_TTY holds only %d bytes", inq);
+
+	ASSERT_EQ(0, qt_mod_setd(&self->m, err, sizeof(err)))
+		TH_LOG("%s", err);
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_BUFFER, echo);
+	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 3000, 11, 1000, 30000));
+	EXPECT_EQ(0, close(fd));
 }
 
 int main(int argc, char **argv)

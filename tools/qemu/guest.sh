@@ -19,6 +19,41 @@ hostname qtcpip-guest
 kmsg() { echo "qtcpip-guest: $*" > /dev/kmsg; }
 kmsg "kernel $(uname -r), tests: $QTCPIP_TESTS"
 
+# Each modem slot's tty for the tests: ttyS1/ttyS2, or with --line usb
+# the ttyUSB whose USB serial number run-guest set to qtcpip-mdm<slot>
+# (enumeration order is not the slots' order).
+usb_tty() {
+	local t
+	for t in /sys/class/tty/ttyUSB*; do
+		[ "$(cat "$t/device/../../serial" 2>/dev/null)" = "qtcpip-mdm$1" ] &&
+			{ echo "/dev/${t##*/}"; return 0; }
+	done
+	return 1
+}
+set -- ${QTCPIP_LINES:-serial serial}
+case " $* " in
+*" usb "*)
+	modprobe -a xhci_pci ftdi_sio || kmsg "cannot load xhci_pci/ftdi_sio"
+	;;
+esac
+for i in 0 1; do
+	line=${1:-serial}
+	shift
+	tty=/dev/ttyS$((i + 1))
+	if [ "$line" = usb ]; then
+		tty=
+		# enumeration through an emulated xHCI takes a moment under TCG
+		for _ in $(seq 300); do
+			tty=$(usb_tty "$i") && [ -c "$tty" ] && break
+			tty=
+			sleep 0.1
+		done
+		[ -n "$tty" ] || kmsg "no ttyUSB for slot $i"
+	fi
+	export "QTCPIP_TTY$i=${tty:-/dev/qtcpip-no-ttyUSB-for-slot$i}"
+done
+kmsg "slot ttys: $QTCPIP_TTY0 $QTCPIP_TTY1"
+
 mkdir -p "$out/results"
 for t in $QTCPIP_TESTS; do
 	name=${t##*/}

@@ -197,6 +197,11 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 	tty->disc_data = qd;
 	/* Without it the tty core never calls receive_buf (6.1). */
 	tty->receive_room = 65536;
+	/* N_TTY may have throttled the port when output the module sent
+	 * before the attach went unread; we never throttle, so undo it.
+	 * A USB serial port stops reading the device while throttled.
+	 */
+	tty_unthrottle(tty);
 
 	/* Carrier comes with a ready module and an active context. */
 	netif_carrier_off(qd->netdev);
