@@ -753,6 +753,26 @@ TEST(overlong_line)
 	CHECK_LEN(BC66, 0, in, n, exp);
 }
 
+/* A line with a byte the UART flagged is dropped whole; data is not. */
+TEST(drop_line)
+{
+	struct rec *r = rec_new(UC20, 0);
+	static const char a[] = "\r\n+QIURC: \"clo", b[] = "sed\",0\r\nOK\r\n",
+		c[] = "+QIURC: \"recv\",1,4\r\nab", d[] = "cd\r\n";
+
+	qt_parser_feed(&r->p, (const uint8_t *)a, strlen(a));
+	qt_parser_drop_line(&r->p);
+	qt_parser_feed(&r->p, (const uint8_t *)b, strlen(b));
+	qt_parser_feed(&r->p, (const uint8_t *)c, strlen(c));
+	qt_parser_drop_line(&r->p);	/* inside data: no effect */
+	qt_parser_feed(&r->p, (const uint8_t *)d, strlen(d));
+	rec_done(r);
+	EXPECT_STREQ("FINAL OK\nURC RECV_PUSH id=1 len=4\n"
+		     "DATA id=1 len=4 hex=61626364\n"
+		     "DATA_END id=1 len=4 count=4\n", r->out);
+	free(r);
+}
+
 TEST(bad_lengths)
 {
 	CHECK(BC66, 0,

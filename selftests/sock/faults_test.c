@@ -16,6 +16,7 @@
  *   mute module          commands time out, sockets fail with ETIMEDOUT
  *   open failure         connect fails with ECONNREFUSED, next one works
  *   detach               N_TTY, hangup, close: ENODEV, EPOLLERR, wakeups
+ *   detach, attach       a socket whose connect failed uses the new device
  *   UART error flags     (test module) a flagged line is dropped, a flagged
  *                        data block fails its connection with EIO
  *
@@ -495,6 +496,32 @@ QT_TEST_F(faults, open_failure, 60)
 	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 52, 0, 15000));
+	close(fd);
+}
+
+/* A socket whose connect failed keeps no device that has gone: after a
+ * detach it fails clearly, and after a new attach it uses the new one.
+ */
+QT_TEST_F(faults, connect_after_reattach, 120)
+{
+	int fd, r, code = self->m.uc20 ? 554 : 566;	/* "connect failed" */
+	char err[256] = "";
+
+	fd = qt_socket(NULL, SOCK_STREAM, variant->mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "openfail %d 1", code));
+	EXPECT_EQ(-ECONNREFUSED, qt_connect_port(fd, self->echo));
+	ASSERT_EQ(0, qt_mod_detach(&self->m));
+	r = qt_connect_port(fd, self->echo);
+	EXPECT_TRUE(r == -ENETUNREACH || r == -ENODEV)
+		TH_LOG("no module: %s", strerror(-r));
+	ASSERT_EQ(0, qt_mod_attach(&self->m, variant->slot, 115200, err,
+				   sizeof(err))) TH_LOG("%s", err);
+	r = qt_connect_port(fd, self->echo);
+	EXPECT_EQ(0, r) TH_LOG("connect after the new attach: %s",
+			       strerror(-r));
+	if (!r)
+		EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 53, 0, 15000));
 	close(fd);
 }
 

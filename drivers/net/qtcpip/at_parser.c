@@ -828,6 +828,12 @@ void qt_parser_reset(struct qt_parser *p)
 	p->line[0] = '\0';
 }
 
+void qt_parser_drop_line(struct qt_parser *p)
+{
+	if (p->state == QT_PS_LINE)
+		p->overflow = true;
+}
+
 void qt_parser_init(struct qt_parser *p, enum qt_model model,
 		    qt_event_fn fn, void *ctx)
 {

@@ -150,6 +150,10 @@ void qt_parser_init(struct qt_parser *p, enum qt_model model,
  * reset or a timeout). Model and options are kept.
  */
 void qt_parser_reset(struct qt_parser *p);
+/* The line being collected is corrupt (a byte the UART flagged): drop it
+ * whole, up to its end, as an overlong one. No effect inside data.
+ */
+void qt_parser_drop_line(struct qt_parser *p);
 void qt_parser_set_model(struct qt_parser *p, enum qt_model model);
 /* Does INFO @line answer the command @cmd ("AT+XXX...")? Lines "+YYY: ..."
  * answer it only if YYY is its name (or @prefix, when not NULL, "+YYY:");

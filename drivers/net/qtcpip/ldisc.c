@@ -318,7 +318,7 @@ static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
 		feed = false;
 		break;
 	default:
-		qd->parser.overflow = true;
+		qt_parser_drop_line(&qd->parser);
 		break;
 	}
 out:

@@ -523,6 +523,24 @@ int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd, bool tcp)
 			    "127.0.0.1", 0, false);
 }
 
+/* The device an unconnected socket chose earlier was detached: forget
+ * it, so that the next attempt picks a live one (or fails with ENODEV /
+ * ENETUNREACH) instead of keeping the dead one. Nothing of the engine
+ * refers to a socket without a connectID. Under lock_sock; everyone who
+ * reads qs->qd holds lock_sock or a device reference of their own.
+ */
+void qt_sock_forget_dead_dev(struct qt_sock *qs)
+{
+	struct qtcpip_dev *qd = qs->qd;
+
+	sock_owned_by_me(&qs->sk);
+	if (!qd || READ_ONCE(qd->state) != QT_DEV_DEAD ||
+	    qs->state != QT_SS_UNCONN || READ_ONCE(qs->id) >= 0)
+		return;
+	qs->qd = NULL;
+	qtcpip_dev_put(qd);
+}
+
 static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		      int flags)
 {
@@ -561,6 +579,7 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 				 &v6);
 	if (err)
 		goto out;
+	qt_sock_forget_dead_dev(qs);
 	if (!qs->qd) {
 		qd = qt_sock_pick_dev(sk);
 		if (IS_ERR(qd)) {
@@ -842,7 +861,7 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 			     int __user *optlen, int len)
 {
 	struct qtcpip_send_info info = {};
-	struct qtcpip_dev *qd = qs->qd;
+	struct qtcpip_dev *qd;
 	unsigned long long t, a, u;
 	char resp[96];
 	const char *p;
@@ -850,11 +869,20 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 
 	if (len < (int)sizeof(info))
 		return -EINVAL;
+	/* Our own reference: connect() may drop a detached device. */
+	lock_sock(&qs->sk);
+	qd = qs->qd;
+	if (qd)
+		qtcpip_dev_get(qd);
+	release_sock(&qs->sk);
 	if (!qd || id < 0)
-		return -ENOTCONN;
-	if (!qd->dialect->has_transparent)
-		return -EOPNOTSUPP;	/* the BC66 has no length-0 query */
-	err = qt_exec(qd, 0, resp, sizeof(resp), "AT+QISEND=%d,0", id);
+		err = -ENOTCONN;
+	else if (!qd->dialect->has_transparent)
+		err = -EOPNOTSUPP;	/* the BC66 has no length-0 query */
+	else
+		err = qt_exec(qd, 0, resp, sizeof(resp), "AT+QISEND=%d,0", id);
+	if (qd)
+		qtcpip_dev_put(qd);
 	if (err)
 		return err;
 	p = strstr(resp, "+QISEND: ");

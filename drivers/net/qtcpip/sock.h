@@ -96,6 +96,7 @@ extern struct proto qt_proto;
 extern const struct proto_ops qt_ops;
 void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs);
 struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk);
+void qt_sock_forget_dead_dev(struct qt_sock *qs);
 int qt_sock_wait_open(struct sock *sk, long timeo);
 void qt_sock_init(struct qt_sock *qs);
 struct qt_cmd *qt_sock_mode_cmd(struct qt_sock *qs, int mode, gfp_t gfp);

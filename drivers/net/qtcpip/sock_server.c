@@ -66,6 +66,7 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 	qs->lport = ntohs(sin->sin_port);
 	if (sk->sk_type != SOCK_DGRAM || !qs->lport)
 		goto out;
+	qt_sock_forget_dead_dev(qs);
 	if (!qs->qd) {
 		qd = qt_sock_pick_dev(sk);
 		if (IS_ERR(qd)) {
@@ -118,6 +119,7 @@ int qt_listen(struct socket *sock, int backlog)
 	err = -EALREADY;
 	if (READ_ONCE(qs->id) >= 0)
 		goto out;	/* an aborted attempt's id is being given back */
+	qt_sock_forget_dead_dev(qs);
 	if (!qs->qd) {
 		qd = qt_sock_pick_dev(sk);
 		if (IS_ERR(qd)) {
