@@ -55,6 +55,7 @@ struct qt_mod {
 	int slot;			/* 0: ttyS1, 1: ttyS2 (qt_slot_tty) */
 	char model[8];			/* "bc66" or "uc20" */
 	bool uc20;
+	bool bc66_errors;		/* 550-574 table of the BC66 manual */
 	int nconn;			/* connectIDs: 5 or 12 */
 	int max_send;			/* AT+QISEND payload: 700 or 1460 */
 	int max_dgram;			/* largest UDP datagram both ways */
@@ -89,6 +90,23 @@ static inline int qt_slot_model(int slot, char *model, size_t size)
 		return 0;
 	}
 	return -1;
+}
+
+/* Does $QTCPIP_PROFILES (run-guest --modem) name @profile for slot? */
+static inline bool qt_slot_profile_is(int slot, const char *profile)
+{
+	const char *env = getenv("QTCPIP_PROFILES");
+	char buf[64], *tok, *save = NULL;
+	int i = 0;
+
+	if (!env)
+		return false;
+	snprintf(buf, sizeof(buf), "%s", env);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save), i++)
+		if (i == slot)
+			return !strcmp(tok, profile);
+	return false;
 }
 
 /* Port of host test server name ("TCP_ECHO"...), -1 if not started. */
@@ -394,6 +412,11 @@ static inline int qt_mod_prepare(struct qt_mod *m, int slot, unsigned int baud,
 	if (qt_slot_model(slot, m->model, sizeof(m->model)))
 		return 1;
 	m->uc20 = !strcmp(m->model, "uc20");
+	/* BG96 and EC2x (emulator profiles bg96, ec21) speak the UC20
+	 * dialect with the BC66 error table
+	 */
+	m->bc66_errors = !m->uc20 || qt_slot_profile_is(slot, "bg96") ||
+			 qt_slot_profile_is(slot, "ec21");
 	m->nconn = m->uc20 ? 12 : 5;
 	m->max_send = m->uc20 ? 1460 : 700;
 	m->max_dgram = m->uc20 ? 1460 : 700;
