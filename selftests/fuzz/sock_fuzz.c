@@ -864,7 +864,8 @@ static int echo_works(int i, char *why, size_t size)
 	int attempt, fd, r = -1;
 
 	qt_fill(tx, sizeof(tx), O.seed);
-	for (attempt = 0; attempt < 4; attempt++) {
+	/* closes still on their way may hold every connectID a while */
+	for (attempt = 0; attempt < 3; attempt++) {
 		if (attempt)
 			sleep(5);
 		if (qt_wait_carrier(MOD[i].ifindex, 1, 20000)) {
@@ -877,7 +878,7 @@ static int echo_works(int i, char *why, size_t size)
 			continue;
 		}
 		memset(rx, 0, sizeof(rx));
-		r = qt_xfer(fd, tx, sizeof(tx), rx, sizeof(rx), 30000);
+		r = qt_xfer(fd, tx, sizeof(tx), rx, sizeof(rx), 20000);
 		close(fd);
 		if (!r && memcmp(tx, rx, sizeof(rx)))
 			r = -EBADMSG;
