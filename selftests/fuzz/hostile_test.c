@@ -339,11 +339,11 @@ static void report(struct __test_metadata *_metadata, const struct busy *b,
 		       b[i].mismatch >= 0 ? " (echo differs)" : "");
 }
 
-/* A normal echo within 60 s: 0 if it worked. */
+/* A normal echo within ms: 0 if it worked. */
 static int echo_ok(struct __test_metadata *_metadata, struct qt_mod *m,
-		   uint64_t seed)
+		   uint64_t seed, int ms)
 {
-	long long end = qt_now_ms() + 60000;
+	long long end = qt_now_ms() + ms;
 	int fd, r = -1;
 
 	while (qt_now_ms() < end) {
@@ -452,7 +452,10 @@ QT_TEST_F(hostile, busy_sockets_survive, 280)
 
 	/* a normal echo, by itself or after a module reset */
 	for (tries = 0; tries < 2; tries++) {
-		if (!echo_ok(_metadata, &self->m, seed))
+		/* a command whose answer the lies ate times out after the
+		 * manuals' 60 s: give the driver that, and its retry
+		 */
+		if (!echo_ok(_metadata, &self->m, seed, tries ? 45000 : 90000))
 			break;
 		if (!qt_emu_cmd(self->m.ctl, r, sizeof(r), "state"))
 			TH_LOG("emulator: %s", r);

@@ -54,13 +54,13 @@
 enum op {
 	OP_SOCKET, OP_BIND, OP_CONNECT, OP_LISTEN, OP_ACCEPT, OP_SEND,
 	OP_SENDTO, OP_RECV, OP_SETSOCKOPT, OP_GETSOCKOPT, OP_IOCTL,
-	OP_SHUTDOWN, OP_CLOSE, OP_POLL, OP_FCNTL, OP_GETNAME, OP_NR
+	OP_SHUTDOWN, OP_CLOSE, OP_POLL, OP_FCNTL, OP_GETNAME, OP_SIGNAL, OP_NR
 };
 
 static const char *const op_name[OP_NR] = {
 	"socket", "bind", "connect", "listen", "accept", "send", "sendto",
 	"recv", "setsockopt", "getsockopt", "ioctl", "shutdown", "close",
-	"poll", "fcntl", "getname",
+	"poll", "fcntl", "getname", "signal",
 };
 
 /* relative frequency of each operation */
@@ -69,7 +69,7 @@ static const int op_weight[OP_NR] = {
 	[OP_ACCEPT] = 3, [OP_SEND] = 14, [OP_SENDTO] = 5, [OP_RECV] = 14,
 	[OP_SETSOCKOPT] = 6, [OP_GETSOCKOPT] = 4, [OP_IOCTL] = 3,
 	[OP_SHUTDOWN] = 3, [OP_CLOSE] = 4, [OP_POLL] = 6, [OP_FCNTL] = 3,
-	[OP_GETNAME] = 2,
+	[OP_GETNAME] = 2, [OP_SIGNAL] = 3,
 };
 
 struct opinfo {
@@ -172,8 +172,10 @@ struct modctx {
 };
 
 static struct modctx MC[2];
+static int workers_go;		/* all threads created */
 
 struct worker {
+	pthread_t *peers;	/* the module's threads */
 	struct modctx *mc;
 	int idx;		/* the module's index in SH->mod/th */
 	int t;
@@ -367,6 +369,9 @@ static int do_op(struct worker *w, int op, int s, const uint32_t *r)
 
 		n = sizes[r[0] % 8];
 		qt_fill(w->buf, n, r[1]);
+		/* transparent mode's escape, and lines, inside the data */
+		if (!(r[8] % 8))
+			memset(w->buf, r[9] % 2 ? '+' : '\r', n < 64 ? n : 64);
 		if (r[2] % 3 == 0)
 			fl |= MSG_DONTWAIT;
 		if (!(r[2] % 16))
@@ -374,11 +379,36 @@ static int do_op(struct worker *w, int op, int s, const uint32_t *r)
 		if (op == OP_SEND) {
 			ret = send(fd, w->buf, n, fl);
 		} else {
+			int k = 1;
+
+			/* a UDP SERVICE with a queue of datagrams, closed */
+			if (!(r[10] % 4) && !O.no_udp_service)
+				k = 1 + r[11] % 16;
 			sin = qt_sin(port_of(r[3]));
-			ret = sendto(fd, w->buf, n, fl, (struct sockaddr *)&sin,
-				     r[4] % 16 ? sizeof(sin) : 3);
+			while (k--)
+				ret = sendto(fd, w->buf, n % 1400, fl | MSG_DONTWAIT,
+					     (struct sockaddr *)&sin,
+					     r[4] % 16 ? sizeof(sin) : 3);
+			if (!(r[10] % 4) && !O.no_udp_service && r[11] % 2) {
+				int e = ret < 0 ? errno : 0;
+
+				fd = __atomic_exchange_n(&mc->fds[s], -1,
+							 __ATOMIC_SEQ_CST);
+				if (fd >= 0)
+					close(fd);
+				errno = e;
+			}
 		}
 		break;
+	}
+	case OP_SIGNAL: {
+		/* interrupts a blocked call of another thread (no SA_RESTART) */
+		int t = r[0] % O.threads;
+
+		if (t == w->t)
+			return 0;
+		ret = pthread_kill(w->peers[t], SIGUSR1);
+		return -ret;
 	}
 	case OP_RECV: {
 		int fl = 0;
@@ -524,6 +554,9 @@ static void *worker_main(void *arg)
 	struct opinfo *oi = &SH->th[w->idx][w->t];
 
 	oi->tid = gettid();
+	/* every peer's pthread_t is known once all are created */
+	while (!__atomic_load_n(&workers_go, __ATOMIC_SEQ_CST))
+		usleep(1000);
 	while (!SH->stop) {
 		uint32_t r[12];
 		int i, op, s, ret, fd;
@@ -569,6 +602,11 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
 static int child_main(void)
 {
 	static struct worker W[2][MAXTHR];
@@ -587,6 +625,9 @@ static int child_main(void)
 		perror("dropping to nobody");
 		return 2;
 	}
+	/* OP_SIGNAL's: interrupts, no restart */
+	sigaction(SIGUSR1, &(struct sigaction){ .sa_handler = on_signal },
+		  NULL);
 	for (i = 0; i < O.nslots; i++) {
 		MC[i].slot = O.slots[i];
 		MC[i].uc20 = MOD[i].uc20;
@@ -596,6 +637,7 @@ static int child_main(void)
 			W[i][t].mc = &MC[i];
 			W[i][t].idx = i;
 			W[i][t].t = t;
+			W[i][t].peers = th[i];
 			W[i][t].rs = mix(O.seed ^ ((uint64_t)O.slots[i] << 40) ^
 					 ((uint64_t)t << 32)) | 1;
 			if (pthread_create(&th[i][t], NULL, worker_main,
@@ -605,6 +647,7 @@ static int child_main(void)
 			}
 		}
 	}
+	__atomic_store_n(&workers_go, 1, __ATOMIC_SEQ_CST);
 	for (i = 0; i < O.nslots; i++)
 		for (t = 0; t < O.threads; t++)
 			pthread_join(th[i][t], NULL);
@@ -864,7 +907,8 @@ static int echo_works(int i, char *why, size_t size)
 	int attempt, fd, r = -1;
 
 	qt_fill(tx, sizeof(tx), O.seed);
-	for (attempt = 0; attempt < 4; attempt++) {
+	/* closes still on their way may hold every connectID a while */
+	for (attempt = 0; attempt < 3; attempt++) {
 		if (attempt)
 			sleep(5);
 		if (qt_wait_carrier(MOD[i].ifindex, 1, 20000)) {
@@ -877,7 +921,7 @@ static int echo_works(int i, char *why, size_t size)
 			continue;
 		}
 		memset(rx, 0, sizeof(rx));
-		r = qt_xfer(fd, tx, sizeof(tx), rx, sizeof(rx), 30000);
+		r = qt_xfer(fd, tx, sizeof(tx), rx, sizeof(rx), 20000);
 		close(fd);
 		if (!r && memcmp(tx, rx, sizeof(rx)))
 			r = -EBADMSG;
