@@ -6,8 +6,9 @@
  *
  * The QEMU rig (tools/qemu/run-guest) wires slot 0 to /dev/ttyS1 and slot
  * 1 to /dev/ttyS2, or to ttyUSB<n> ($QTCPIP_TTY<slot>, qt_slot_tty());
- * $QTCPIP_CRTSCTS<slot>=1 attaches with RTS/CTS flow control; $QTCPIP_MODEMS names the model in each slot ("bc66
- * uc20", "uc20 none", ...); the emulator of slot i has its control channel
+ * $QTCPIP_CRTSCTS<slot>=1 attaches with RTS/CTS flow control;
+ * $QTCPIP_MODEMS names the model in each slot ("bc66 uc20", "uc20
+ * none", ...); the emulator of slot i has its control channel
  * on the virtio port "qtcpip.ctl<i>" (qt_emu.h); the host test servers'
  * ports are in $QTCPIP_SRV_TCP_ECHO, _TCP_SINK, _TCP_SOURCE, _UDP_ECHO.
  */

@@ -8,11 +8,13 @@
  *
  * Each test runs on the module of every slot listed in $QTCPIP_MODEMS
  * (slot0 = ttyS1, slot1 = ttyS2, or ttyUSB<n>), in buffer and direct push
- * access modes; tcp_attach attaches after the port was throttled.
+ * access modes; tcp_attach attaches after the port was throttled and, on
+ * a ttyUSB, unplugs the module while attached.
  * Bulk transfers switch the emulator's UART pacing off to keep the run
  * short; the others run at 115200 baud.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,6 +388,7 @@ QT_TEST_F(tcp, close_busy, 60)
  */
 FIXTURE(tcp_attach) {
 	struct qt_mod m;
+	char usbdir[PATH_MAX];		/* usb_unplug: the device, while away */
 };
 
 FIXTURE_VARIANT(tcp_attach) {
@@ -402,11 +405,17 @@ FIXTURE_VARIANT_ADD(tcp_attach, slot1) { .slot = 1 };
 FIXTURE_SETUP(tcp_attach)
 {
 	memset(&self->m, 0, sizeof(self->m));
+	self->usbdir[0] = 0;
 }
+
+static int usb_authorize(const char *dir, int on);
 
 FIXTURE_TEARDOWN(tcp_attach)
 {
 	QT_DETACH(&self->m);
+	/* a failed usb_unplug must not leave the port away for the rest */
+	if (self->usbdir[0])
+		usb_authorize(self->usbdir, 1);
 }
 
 TEST_F_TIMEOUT(tcp_attach, after_throttled_input, 90)
@@ -444,6 +453,84 @@ TEST_F_TIMEOUT(tcp_attach, after_throttled_input, 90)
 	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_BUFFER, echo);
 	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 3000, 11, 1000, 30000));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* The sysfs directory of the USB device behind a ttyUSB; 0 or -errno. */
+static int usb_dev_dir(const char *tty, char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/class/tty/%s/device/../..",
+		 tty + strlen("/dev/"));
+	return realpath(path, dir) ? 0 : -errno;
+}
+
+/* Writes "0" or "1" to the USB device's authorized file: the kernel
+ * unbinds it (as on an unplug) or binds it again.
+ */
+static int usb_authorize(const char *dir, int on)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/authorized", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	r = fprintf(f, "%d\n", on) < 0;
+	r |= fclose(f);
+	return r ? -EIO : 0;
+}
+
+/*
+ * A USB module unplugged while attached (its device deauthorized: the
+ * usb-serial port disconnects and hangs up the tty): the netdev goes, an
+ * open socket fails with ENODEV, nothing leaks or warns; plugged in again
+ * the same ttyUSB attaches and works. Skips on a 16550.
+ */
+TEST_F_TIMEOUT(tcp_attach, usb_unplug, 120)
+{
+	char err[256] = "", tty[64], *dir = self->usbdir, buf[16];
+	int echo = qt_srv("TCP_ECHO"), fd, r;
+	long long end;
+
+	ASSERT_LT(0, echo);
+	if (strncmp(qt_slot_tty(variant->slot), "/dev/ttyUSB", 11))
+		SKIP(return, "slot %d is not on USB", variant->slot);
+	r = qt_mod_attach(&self->m, variant->slot, 115200, err, sizeof(err));
+	if (r == 1)
+		SKIP(return, "no module in slot %d", variant->slot);
+	ASSERT_EQ(0, r) TH_LOG("%s", err);
+	snprintf(tty, sizeof(tty), "%s", self->m.tty);
+	TH_LOG("slot %d: %s on %s, %s", variant->slot, self->m.model, tty,
+	       self->m.ifname);
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_BUFFER, echo);
+	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
+	ASSERT_EQ(0, qt_echo_check(_metadata, fd, 500, 12, 500, 20000));
+
+	ASSERT_EQ(0, usb_dev_dir(tty, dir));
+	ASSERT_EQ(0, usb_authorize(dir, 0));
+	EXPECT_EQ(0, qt_wait_netdev_gone(self->m.ifname, 10000));
+	ASSERT_EQ(0, qt_set_timeo(fd, SO_RCVTIMEO, 10000));
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(0, close(fd));
+	/* the module still has the connection: the next attach resets it */
+	EXPECT_EQ(0, qt_mod_detach(&self->m));
+
+	ASSERT_EQ(0, usb_authorize(dir, 1));
+	self->usbdir[0] = 0;
+	end = qt_now_ms() + 30000;
+	while (access(tty, F_OK) && qt_now_ms() < end)
+		usleep(100000);
+	ASSERT_EQ(0, access(tty, F_OK)) TH_LOG("%s did not come back", tty);
+	r = qt_mod_attach(&self->m, variant->slot, 115200, err, sizeof(err));
+	ASSERT_EQ(0, r) TH_LOG("again: %s", err);
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_BUFFER, echo);
+	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 500, 13, 500, 20000));
 	EXPECT_EQ(0, close(fd));
 }
 
