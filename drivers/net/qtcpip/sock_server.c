@@ -58,14 +58,14 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		err = -EINVAL;
 		goto out;
 	}
-	if (READ_ONCE(qs->id) >= 0) {
-		/* An aborted attempt's id is still being given back. */
-		err = -EALREADY;
-		goto out;
-	}
 	qs->lport = ntohs(sin->sin_port);
 	if (sk->sk_type != SOCK_DGRAM || !qs->lport)
 		goto out;
+	if (READ_ONCE(qs->id) >= 0) {
+		/* An aborted attempt's id is still being given back. */
+		err = -EALREADY;
+		goto undo;
+	}
 	qt_sock_forget_dead_dev(qs);
 	if (!qs->qd) {
 		qd = qt_sock_pick_dev(sk);
