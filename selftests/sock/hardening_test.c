@@ -21,8 +21,12 @@
  *                          (was: blocked until +QIOPEN)
  *   zero-length send       stream: 0 and no AT command; datagram: EINVAL
  *                          (was: AT+QISEND=<id>,0, the UC20's query)
+ *   full tty queue         a transparent connection's bytes fill the
+ *                          driver's queue to the module, the peer goes:
+ *                          the AT+QICLOSE waits for room (was: dropped
+ *                          with -ENOSPC, the connection left open)
  *
- * The UDP SERVICE and prompt cases need the UC20 (slot 1).
+ * The UDP SERVICE, prompt and transparent cases need the UC20 (slot 1).
  */
 #include <errno.h>
 #include <grp.h>
@@ -402,6 +406,68 @@ QT_TEST_F(hard, zero_length_send, 90)
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 500, 3, 0, 20000));
 	close(fd);
 	close(u);
+}
+
+/*
+ * The tty queue full of a transparent connection's bytes when the peer
+ * goes (NO CARRIER): the AT+QICLOSE that follows must wait for room, not
+ * be dropped (it then only ended by its 60 s deadline, one more timeout
+ * towards "module lost", and the module kept the connection).
+ */
+QT_TEST_F(hard, full_tty_queue_holds_commands_back, 120)
+{
+	int sink = qt_srv("TCP_SINK"), mode = QTCPIP_MODE_TRANSPARENT, fd, id;
+	int sndbuf = 256 * 1024;
+	const char chunk[8] = "AAAAAAA\r";
+	long long closes, t0;
+	size_t queued = 0;
+
+	if (!self->m.uc20)
+		SKIP(return, "transparent mode: UC20 only");
+	ASSERT_LT(0, sink);
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, mode);
+	ASSERT_LE(0, fd);
+	/* more than the module, the UART and the driver's 8 KB hold */
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				sizeof(sndbuf)));
+	ASSERT_EQ(0, qt_connect_port(fd, sink));
+	id = qt_conn_id(fd);
+	ASSERT_LE(0, id);
+	/* The module takes 30 bytes a second: what we send piles up. */
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "baud 300"));
+	/* Whole lines: what the module reads after NO CARRIER is garbage
+	 * lines, each refused, not a prefix of the next command. Small
+	 * ones: the driver's queue fills to within a few bytes, too few
+	 * for "AT+QICLOSE=<id>".
+	 */
+	t0 = qt_now_ms();
+	while (queued < 32 * 1024 && qt_now_ms() - t0 < 8000) {
+		if (send(fd, chunk, sizeof(chunk), MSG_DONTWAIT) ==
+		    sizeof(chunk))
+			queued += sizeof(chunk);
+		else if (errno == EAGAIN)
+			qt_poll1(fd, POLLOUT, 100);
+		else
+			break;
+	}
+	TH_LOG("%zu bytes queued", queued);
+	usleep(1000000);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d", id));
+	EXPECT_NE(0, qt_poll1(fd, POLLIN, 20000) & (POLLIN | POLLHUP));
+	/* the line is the engine's again, its tty queue still full */
+	closes = qt_emu_counter(self->m.ctl, "closes");
+	close(fd);
+	usleep(1000000);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "baud 0"));
+	/* the module gets the AT+QICLOSE once the queue drained */
+	t0 = qt_now_ms();
+	while (qt_emu_counter(self->m.ctl, "closes") <= closes &&
+	       qt_now_ms() - t0 < 15000)
+		usleep(50000);
+	EXPECT_LT(closes, qt_emu_counter(self->m.ctl, "closes"))
+		TH_LOG("no AT+QICLOSE reached the module in 15 s");
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "baud 115200"));
+	engine_serves(_metadata, self);
 }
 
 TEST_HARNESS_MAIN
