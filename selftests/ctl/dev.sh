@@ -61,6 +61,17 @@ expect "qtcpip help: usage on stdout, exit 0" 0 "^Usage: qtcpip \[OPTIONS\] OBJE
 expect "qtcpip dev help" 0 "^Usage: qtcpip dev show" "$QT" dev help
 expect "qtcpip -V" 0 "^qtcpip utility .*version 1$" "$QT" -V
 
+# the profile in use, and forcing one (QTCPIP_CMD_DEV_SET): only an unknown
+# model takes it (selftests/sock/profiles_test.c brings one up)
+expect "dev show: the profile of each module" 0 "tty ttyS1 dialect bc66" "$QT" dev show dev "$BC66"
+expect_json "-j dev show: dialect" "j[0]['dialect'] == 'uc20'" "$QT" -j dev show dev "$UC20"
+expect_err "dev set: an unknown profile is refused" "unknown dialect profile" \
+	"$QT" dev set dev "$BC66" dialect z80
+expect_usage "dev set needs dev and dialect" "'dev' and 'dialect' are required" "$QT" dev set dialect bc66
+expect "dev set: a profile for a known model changes nothing" 0 "" "$QT" dev set dev "$BC66" dialect uc20
+expect "  ... the BC66 stays a ready BC66" 0 "state ready tty ttyS1 dialect bc66" "$QT" dev show dev "$BC66"
+expect "dev set dialect auto" 0 "" "$QT" dev set dev "$BC66" dialect auto
+
 ctl_teardown
 if [ -e /sys/module/qtcpip ]; then
 	skip "module not loaded: clear message (the module was loaded by someone else)"

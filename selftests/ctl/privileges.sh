@@ -75,6 +75,7 @@ eperm "ctx set" ctx set dev "$UC20" id 2 apn x
 eperm "dns set" dns set dev "$UC20" 8.8.8.8
 eperm "ntp" ntp dev "$UC20" "$sntp"
 eperm "cfg set" cfg set dev "$UC20" transwaittm 3
+eperm "dev set" dev set dev "$UC20" dialect bg96
 expect "  nothing changed: context 1 still active" 0 "ctx 1: active" "$QT" ctx show dev "$UC20" id 1
 expect "  nothing changed: transwaittm" 0 "transwaittm 2 " "$QT" cfg show dev "$UC20" transwaittm
 check "  the carrier stayed up" carrier "$UC20"

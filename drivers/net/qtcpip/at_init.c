@@ -8,6 +8,8 @@
 #include <linux/wait.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/moduleparam.h>
+#include <linux/module.h>
 
 #include "qtcpip.h"
 #include "sock.h"
@@ -122,8 +124,11 @@ static int qt_identify(struct qtcpip_dev *qd)
 	}
 	if (!d) {
 		d = READ_ONCE(qd->forced);
+		/* A write to the parameter frees the old string. */
+		kernel_param_lock(THIS_MODULE);
 		if (!d && qt_dialect_param && *qt_dialect_param)
 			d = qt_dialect_by_name(qt_dialect_param);
+		kernel_param_unlock(THIS_MODULE);
 		if (d) {
 			canon = NULL;
 		} else {
