@@ -327,6 +327,86 @@ QT_TEST_F(tp, switch_takes_no_queued_command, 120)
 	close(w.fd);
 }
 
+/* Runs "qtcpip ARGS..." (tools/cli); returns its pid. */
+static pid_t qt_cli_start(char *const argv[])
+{
+	const char *top = getenv("QTCPIP_TOP");
+	char path[512];
+	pid_t pid;
+
+	if (!top)
+		return -1;
+	snprintf(path, sizeof(path), "%s/tools/cli/qtcpip", top);
+	pid = fork();
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(path, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits up to @ms for @pid to exit; kills it after. Its status or -1. */
+static int qt_wait_pid(pid_t pid, int ms)
+{
+	long long end = qt_now_ms() + ms;
+	int st;
+
+	while (qt_now_ms() < end) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+/* Finding 6, BC66: AT+QICFG="dataformat" switches how AT+QISEND carries
+ * data; a send queued behind it must be built in the new format, whether
+ * or not the requester is still waiting (here it is stopped, which ends
+ * its wait).
+ */
+QT_TEST_F(tp, bc66_dataformat_applies_before_next_send, 120)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, st;
+	char *set_hex[] = { "qtcpip", "cfg", "set", "dev", self->b.ifname,
+			    "dataformat", "hex", "text", NULL };
+	char *set_text[] = { "qtcpip", "cfg", "set", "dev", self->b.ifname,
+			     "dataformat", "text", "text", NULL };
+	char buf[16];
+	pid_t pid;
+
+	if (!self->have_bc66)
+		SKIP(return, "no BC66 in slot 0");
+	ASSERT_LT(0, echo);
+	fd = qt_open(&self->b, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->b.ctl, "delay 1500"));
+	pid = qt_cli_start(set_hex);
+	ASSERT_LT(0, pid);
+	usleep(500000);
+	kill(pid, SIGSTOP);
+	/* Its AT+QISEND waits behind AT+QICFG. */
+	ASSERT_EQ(5, send(fd, "hello", 5, 0));
+	EXPECT_EQ(5, qt_read_n(fd, buf, 5, 20000));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	EXPECT_EQ(0, qt_so_error(fd));
+	kill(pid, SIGCONT);
+	st = qt_wait_pid(pid, 10000);
+	TH_LOG("the stopped request ended with status %d", st);
+	/* And the next ones too. */
+	EXPECT_EQ(0, qt_echo_ok(fd, "again", 5));
+	pid = qt_cli_start(set_text);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, qt_wait_pid(pid, 20000));
+	EXPECT_EQ(0, qt_echo_ok(fd, "text", 4));
+	close(fd);
+}
+
 /* Finding 9: a reader that stops does not make the kernel hold what the
  * peer sends: past SO_RCVBUF the module keeps it. No byte is lost.
  */
