@@ -274,87 +274,136 @@ QT_TEST_F(tp, hostile_peer_words_are_data, 240)
 		close(bfd);
 }
 
-struct qt_pump {
-	int fd;
-	volatile bool stop;
-	size_t sent, got;
-	int err;
+struct qt_switch {
+	int fd, mode, err;
 };
 
-/* Keeps another socket's commands queued: sends and reads its echo. */
-static void *qt_pump_run(void *arg)
+static void *qt_switch_run(void *arg)
 {
-	struct qt_pump *p = arg;
-	unsigned char tx[300], rx[4096], want[4096];
+	struct qt_switch *w = arg;
 
-	while (!p->stop || p->got < p->sent) {
-		ssize_t r;
-
-		if (!p->stop && p->sent - p->got < 3000) {
-			qt_fill(tx, sizeof(tx), p->sent);
-			r = send(p->fd, tx, sizeof(tx), MSG_DONTWAIT);
-			if (r == (ssize_t)sizeof(tx))
-				p->sent += r;
-		}
-		if (!(qt_poll1(p->fd, POLLIN, 50) & POLLIN))
-			continue;
-		r = recv(p->fd, rx, sizeof(rx), MSG_DONTWAIT);
-		if (r <= 0) {
-			if (r == 0 || errno != EAGAIN) {
-				p->err = r ? errno : EPIPE;
-				return NULL;
-			}
-			continue;
-		}
-		/* Chunks of 300 with known content: check each byte. */
-		for (ssize_t k = 0; k < r; k++) {
-			size_t at = p->got + k;
-
-			if (at % sizeof(tx) == 0)
-				qt_fill(want, sizeof(tx), at);
-			if (rx[k] != want[at % sizeof(tx)]) {
-				p->err = EBADMSG;
-				return NULL;
-			}
-		}
-		p->got += r;
-	}
+	w->err = qt_set_mode(w->fd, w->mode);
 	return NULL;
 }
 
-/* Finding 6: AT+QISWTMD=..,2 answers CONNECT; the next queued command
- * must not be written into the data connection (the echo would return it).
+/* Finding 6: AT+QISWTMD=..,2 answers CONNECT; a command queued behind it
+ * must not be written into the data connection (the echo would return
+ * it). The module's answer is held back so that one surely is queued.
  */
-QT_TEST_F(tp, switch_takes_no_queued_command, 240)
+QT_TEST_F(tp, switch_takes_no_queued_command, 120)
 {
-	int echo = qt_srv("TCP_ECHO"), fd, i;
-	struct qt_pump p = { 0 };
+	int echo = qt_srv("TCP_ECHO"), other, i;
+	struct qt_switch w = { .mode = QTCPIP_MODE_TRANSPARENT };
 	pthread_t th;
 	char buf[256];
 	size_t n;
 
 	ASSERT_LT(0, echo);
-	fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
-	ASSERT_LE(0, fd);
-	p.fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
-	ASSERT_LE(0, p.fd);
-	ASSERT_EQ(0, pthread_create(&th, NULL, qt_pump_run, &p));
-	for (i = 0; i < 4; i++) {
-		usleep(300000);
-		ASSERT_EQ(0, qt_set_mode(fd, QTCPIP_MODE_TRANSPARENT));
-		EXPECT_EQ(QTCPIP_MODE_TRANSPARENT, qt_mode_of(fd));
-		n = qt_read_n(fd, buf, sizeof(buf), 1500);
+	w.fd = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, w.fd);
+	other = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, other);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "delay 1500"));
+		ASSERT_EQ(0, pthread_create(&th, NULL, qt_switch_run, &w));
+		usleep(500000);
+		/* AT+QISEND for it waits behind AT+QISWTMD. */
+		ASSERT_EQ(6, send(other, "queued", 6, 0));
+		pthread_join(th, NULL);
+		ASSERT_EQ(0, w.err) TH_LOG("switch: %s", strerror(-w.err));
+		EXPECT_EQ(QTCPIP_MODE_TRANSPARENT, qt_mode_of(w.fd));
+		n = qt_read_n(w.fd, buf, sizeof(buf), 2000);
 		EXPECT_EQ(0, n) TH_LOG("round %d: the connection got '%.*s'",
 				       i, (int)n, buf);
-		EXPECT_EQ(0, qt_echo_ok(fd, "ping", 4));
-		ASSERT_EQ(0, qt_set_mode(fd, QTCPIP_MODE_BUFFER));
+		EXPECT_EQ(0, qt_echo_ok(w.fd, "ping", 4));
+		ASSERT_EQ(0, qt_set_mode(w.fd, QTCPIP_MODE_BUFFER));
+		/* The other socket's data went out once the line was back. */
+		n = qt_read_n(other, buf, 6, 20000);
+		EXPECT_EQ(6, n);
+		EXPECT_EQ(0, memcmp(buf, "queued", 6));
 	}
-	p.stop = true;
-	pthread_join(th, NULL);
-	EXPECT_EQ(0, p.err) TH_LOG("the other socket: %s", strerror(p.err));
-	EXPECT_EQ(p.sent, p.got);
-	TH_LOG("other socket: %zu bytes echoed meanwhile", p.got);
-	close(p.fd);
+	EXPECT_EQ(0, qt_so_error(other));
+	close(other);
+	close(w.fd);
+}
+
+/* Runs "qtcpip ARGS..." (tools/cli); returns its pid. */
+static pid_t qt_cli_start(char *const argv[])
+{
+	const char *top = getenv("QTCPIP_TOP");
+	char path[512];
+	pid_t pid;
+
+	if (!top)
+		return -1;
+	snprintf(path, sizeof(path), "%s/tools/cli/qtcpip", top);
+	pid = fork();
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(path, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits up to @ms for @pid to exit; kills it after. Its status or -1. */
+static int qt_wait_pid(pid_t pid, int ms)
+{
+	long long end = qt_now_ms() + ms;
+	int st;
+
+	while (qt_now_ms() < end) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+/* Finding 6, BC66: AT+QICFG="dataformat" switches how AT+QISEND carries
+ * data; a send queued behind it must be built in the new format, whether
+ * or not the requester is still waiting (here it is stopped, which ends
+ * its wait).
+ */
+QT_TEST_F(tp, bc66_dataformat_applies_before_next_send, 120)
+{
+	int echo = qt_srv("TCP_ECHO"), fd, st;
+	char *set_hex[] = { "qtcpip", "cfg", "set", "dev", self->b.ifname,
+			    "dataformat", "hex", "text", NULL };
+	char *set_text[] = { "qtcpip", "cfg", "set", "dev", self->b.ifname,
+			     "dataformat", "text", "text", NULL };
+	char buf[16];
+	pid_t pid;
+
+	if (!self->have_bc66)
+		SKIP(return, "no BC66 in slot 0");
+	ASSERT_LT(0, echo);
+	fd = qt_open(&self->b, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->b.ctl, "delay 1500"));
+	pid = qt_cli_start(set_hex);
+	ASSERT_LT(0, pid);
+	usleep(500000);
+	kill(pid, SIGSTOP);
+	/* Its AT+QISEND waits behind AT+QICFG. */
+	ASSERT_EQ(5, send(fd, "hello", 5, 0));
+	EXPECT_EQ(5, qt_read_n(fd, buf, 5, 20000));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	EXPECT_EQ(0, qt_so_error(fd));
+	kill(pid, SIGCONT);
+	st = qt_wait_pid(pid, 10000);
+	TH_LOG("the stopped request ended with status %d", st);
+	/* And the next ones too. */
+	EXPECT_EQ(0, qt_echo_ok(fd, "again", 5));
+	pid = qt_cli_start(set_text);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, qt_wait_pid(pid, 20000));
+	EXPECT_EQ(0, qt_echo_ok(fd, "text", 4));
 	close(fd);
 }
 

@@ -934,11 +934,15 @@ int qt_genl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 	cmd->flags = QT_CMDF_GETERROR;
 	if (qd->dialect->model == QT_MODEL_BC66)
 		cmd->done = qt_genl_cfg_done;
-	/* Interruptible: a user's Ctrl-C ends the wait, not the command. */
+	/* Killable, not interruptible: netlink sends no answer for -EINTR,
+	 * so a stop and continue (^Z, fg) would leave the requester waiting
+	 * for ever. The command's deadline bounds the wait; the switch
+	 * happens in the callback either way.
+	 */
 	refcount_inc(&cmd->ref);
 	qt_cmd_queue(qd, cmd);
 	err = -EINTR;
-	if (wait_for_completion_interruptible(&cmd->comp))
+	if (wait_for_completion_killable(&cmd->comp))
 		goto out;
 	err = cmd->status;
 	if (err == -EIO && cmd->code) {

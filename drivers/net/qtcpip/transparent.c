@@ -406,6 +406,8 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	lockdep_assert_held(&qd->lock);
+	/* An earlier session's "+++" sequence must not end this one. */
+	cancel_delayed_work(&qd->tp_leave_work);
 	sock_hold(&qs->sk);
 	qd->tp_sock = qs;
 	qd->transparent = true;
@@ -514,6 +516,9 @@ void qt_tp_leave_work(struct work_struct *work)
 		qd->tp_leaving = false;
 		goto out;
 	}
+	/* Left over from an earlier session: this one stays. */
+	if (!qd->tp_leaving)
+		goto out;
 	if (!qd->tp_plus_sent) {
 		/* Everything on the wire, then a full guard time of silence:
 		 * the silence counts from when the UART sent the last byte.
