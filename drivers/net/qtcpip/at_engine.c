@@ -694,15 +694,6 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	qd->last_rx = jiffies;
 	if (qd->state != QT_DEV_DEAD)
 		qt_parser_feed(&qd->parser, buf, len);
-	/* Transparent mode ended inside this input: parse what followed. */
-	if (qd->tp_replay_len && qd->state != QT_DEV_DEAD) {
-		u8 replay[sizeof(qd->tp_replay)];
-		size_t n = qd->tp_replay_len;
-
-		memcpy(replay, qd->tp_replay, n);
-		qd->tp_replay_len = 0;
-		qt_parser_feed(&qd->parser, replay, n);
-	}
 	reset = qd->reset_pending;
 	qd->reset_pending = false;
 	spin_unlock_bh(&qd->lock);

@@ -186,8 +186,6 @@ struct qtcpip_dev {
 	size_t tp_held_len;
 	size_t tp_held_skip;		/* ... of which the reader has these */
 	size_t tp_discarded;		/* user bytes dropped at a NO CARRIER */
-	u8 tp_replay[256];		/* unused: the ending is decided later */
-	size_t tp_replay_len;
 	unsigned long tp_last_tx;
 	int tp_plus_tries;
 	struct delayed_work tp_leave_work;
