@@ -73,10 +73,13 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info, bool limited,
 	cmd->flags = QT_CMDF_GETERROR;
 	if (timeout_ms)
 		cmd->timeout = qt_deadline(timeout_ms);
-	/* Interruptible: a user's Ctrl-C ends the wait, not the command. */
+	/* Killable: a user's Ctrl-C ends the wait, not the command. Not
+	 * interruptible: netlink sends no answer to -EINTR, so a stopped
+	 * and continued caller would wait for one for ever.
+	 */
 	refcount_inc(&cmd->ref);
 	qt_cmd_queue(qd, cmd);
-	left = wait_for_completion_interruptible_timeout(&cmd->comp,
+	left = wait_for_completion_killable_timeout(&cmd->comp,
 							 limited ?
 							 msecs_to_jiffies(QT_UNPRIV_WAIT_MS) :
 							 MAX_SCHEDULE_TIMEOUT);
@@ -551,9 +554,10 @@ static int qt_genl_wait(struct qtcpip_dev *qd, struct qt_async *slot,
 				GENL_SET_ERR_MSG(info, "no result within the unprivileged wait");
 			return -ETIMEDOUT;
 		}
-		left = wait_event_interruptible_timeout(qd->async_wait,
-							qt_genl_woken(qd, slot, sent),
-							left);
+		/* killable, as in qt_genl_exec() */
+		left = wait_event_killable_timeout(qd->async_wait,
+						   qt_genl_woken(qd, slot, sent),
+						   left);
 		if (left < 0)
 			return -EINTR;
 		if (READ_ONCE(qd->state) == QT_DEV_DEAD)
