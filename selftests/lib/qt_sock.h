@@ -315,8 +315,11 @@ static inline int qt_tty_crtscts(int fd)
 	return 0;
 }
 
-/* Reads the tty (N_TTY, raw) until text appears; 0 if it did. */
-static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
+/* Reads the tty (N_TTY, raw) until @text or, if not NULL, @alt appears;
+ * 0 if one did.
+ */
+static inline int qt_tty_expect_either(int fd, const char *text,
+				       const char *alt, int timeout_ms)
 {
 	long long end = qt_now_ms() + timeout_ms;
 	char buf[512];
@@ -340,9 +343,15 @@ static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
 			continue;
 		n += r;
 		buf[n] = 0;
-		if (memmem(buf, n, text, strlen(text)))
+		if (memmem(buf, n, text, strlen(text)) ||
+		    (alt && memmem(buf, n, alt, strlen(alt))))
 			return 0;
 	}
+}
+
+static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
+{
+	return qt_tty_expect_either(fd, text, NULL, timeout_ms);
 }
 
 /* Reads the tty until the module's boot ends: "RDY" (the manuals, APP RDY
@@ -351,32 +360,8 @@ static inline int qt_tty_expect(int fd, const char *text, int timeout_ms)
  */
 static inline int qt_tty_expect_boot(int fd, int timeout_ms)
 {
-	long long end = qt_now_ms() + timeout_ms;
-	char buf[512];
-	size_t n = 0;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		long long left = end - qt_now_ms();
-		ssize_t r;
-
-		if (left <= 0)
-			return -1;
-		if (poll(&pfd, 1, left) <= 0)
-			continue;
-		if (n >= sizeof(buf) - 1) {
-			memmove(buf, buf + n / 2, n - n / 2);
-			n -= n / 2;
-		}
-		r = read(fd, buf + n, sizeof(buf) - 1 - n);
-		if (r <= 0)
-			continue;
-		n += r;
-		buf[n] = 0;
-		if (memmem(buf, n, "RDY", 3) ||
-		    memmem(buf, n, "Leaving the BROM", 16))
-			return 0;
-	}
+	return qt_tty_expect_either(fd, "RDY", "Leaving the BROM", timeout_ms);
+}
 }
 
 /* Reads and drops what @fd gets until it has been quiet for @quiet_ms
