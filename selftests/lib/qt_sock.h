@@ -362,7 +362,6 @@ static inline int qt_tty_expect_boot(int fd, int timeout_ms)
 {
 	return qt_tty_expect_either(fd, "RDY", "Leaving the BROM", timeout_ms);
 }
-}
 
 /* Reads and drops what @fd gets until it has been quiet for @quiet_ms
  * (at most @max_ms): output the module sent before anyone listened, such
