@@ -405,7 +405,7 @@ static inline int qt_mod_prepare(struct qt_mod *m, int slot, unsigned int baud,
 	m->nconn = m->uc20 ? 12 : 5;
 	m->max_send = m->uc20 ? 1460 : 700;
 	m->max_dgram = m->uc20 ? 1460 : 700;
-	snprintf(m->tty, sizeof(m->tty), "%s", qt_slot_tty(slot));
+	snprintf(m->tty, sizeof(m->tty), "%.63s", qt_slot_tty(slot));
 	qt_require_module();
 
 	m->ctl = qt_emu_open(slot);
