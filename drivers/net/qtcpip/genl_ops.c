@@ -79,10 +79,9 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info, bool limited,
 	 */
 	refcount_inc(&cmd->ref);
 	qt_cmd_queue(qd, cmd);
-	left = wait_for_completion_killable_timeout(&cmd->comp,
-							 limited ?
-							 msecs_to_jiffies(QT_UNPRIV_WAIT_MS) :
-							 MAX_SCHEDULE_TIMEOUT);
+	left = wait_for_completion_killable_timeout(&cmd->comp, limited ?
+						    msecs_to_jiffies(QT_UNPRIV_WAIT_MS) :
+						    MAX_SCHEDULE_TIMEOUT);
 	if (left <= 0) {
 		qt_cmd_put(cmd);
 		if (left < 0)
