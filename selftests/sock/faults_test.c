@@ -466,16 +466,23 @@ QT_TEST_F(faults, uart_error_flags, 60)
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 300, 61, 0, 15000));
 
 	/* A parity error inside a data block: no byte of it reaches the
-	 * reader; the stream, now missing them, fails with EIO.
+	 * reader; the stream, now missing them, fails with EIO. Push mode
+	 * only: in buffer mode a block comes only as AT+QIRD's answer,
+	 * which an injection cannot meet, and a "recv" URC with a length
+	 * is a hint with no data after it (newer firmware).
 	 */
-	snprintf(line, sizeof(line), "\r\n+QIURC: \"recv\",%d,5\r\nhe?lo\r\n",
-		 id);
-	at = strchr(line, '?') - line;
-	ASSERT_EQ(0, inject_flagged(&self->m, line, at, 3 /* TTY_PARITY */));
-	EXPECT_EQ(crc0 + 1, qt_netstat(self->m.ifname, "rx_crc_errors"));
-	expect_failed(_metadata, fd, EIO, "after a parity error");
-	EXPECT_GE(0, recv(fd, buf, sizeof(buf), MSG_DONTWAIT))
-		TH_LOG("corrupt data delivered");
+	if (variant->mode == QTCPIP_MODE_PUSH) {
+		snprintf(line, sizeof(line),
+			 "\r\n+QIURC: \"recv\",%d,5\r\nhe?lo\r\n", id);
+		at = strchr(line, '?') - line;
+		ASSERT_EQ(0, inject_flagged(&self->m, line, at,
+					    3 /* TTY_PARITY */));
+		EXPECT_EQ(crc0 + 1,
+			  qt_netstat(self->m.ifname, "rx_crc_errors"));
+		expect_failed(_metadata, fd, EIO, "after a parity error");
+		EXPECT_GE(0, recv(fd, buf, sizeof(buf), MSG_DONTWAIT))
+			TH_LOG("corrupt data delivered");
+	}
 	close(fd);
 	/* The line itself is fine: a new connection works. */
 	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
