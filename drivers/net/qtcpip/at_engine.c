@@ -399,6 +399,13 @@ static void qt_cmd_timer(struct timer_list *t)
 		 */
 		unsure = qd->data_unsure;
 		qd->data_unsure = false;
+		/* Or whatever made the module fall silent: the second
+		 * timeout in a row ends a data phase of a dialect that has
+		 * one, once per silence (only an answer resets the count).
+		 */
+		if (qd->timeouts == 2 &&
+		    (!qd->dialect || !qd->dialect->send_inline))
+			unsure = true;
 		if (unsure)
 			qt_engine_resync_locked(qd, qd->dialect ?
 						qd->dialect->max_send :
@@ -691,6 +698,11 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 		if (qd->inflight && (qd->inflight->flags & QT_CMDF_PROMPT)) {
 			qd->prompt_seen = true;
 			qt_engine_kick(qd);
+		} else {
+			/* The '>' of a send already ended (by a stray final):
+			 * the module waits for data nobody will write.
+			 */
+			qd->data_unsure = true;
 		}
 		break;
 	case QT_EV_MALFORMED:
