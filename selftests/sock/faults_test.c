@@ -15,6 +15,8 @@
  *   reset (RDY)          every socket fails with ENETRESET
  *   mute module          commands time out, sockets fail with ETIMEDOUT
  *   open failure         connect fails with ECONNREFUSED, next one works
+ *   close failure        the id stays out of use until closed again
+ *   lost prompt          (UC20) the driver ends the data phase by itself
  *   detach               N_TTY, hangup, close: ENODEV, EPOLLERR, wakeups
  *   detach, attach       a socket whose connect failed uses the new device
  *   UART error flags     (test module) a flagged line is dropped, a flagged
@@ -505,6 +507,100 @@ QT_TEST_F(faults, open_failure, 60)
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
 	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 52, 0, 15000));
 	close(fd);
+}
+
+/* Until the emulator holds no connection; false after timeout_ms. */
+static bool emu_conns_gone(int ctl, int timeout_ms)
+{
+	long long end = qt_now_ms() + timeout_ms;
+	char st[512];
+
+	do {
+		if (!qt_emu_cmd(ctl, st, sizeof(st), "state") &&
+		    strstr(st, "conns=- "))
+			return true;
+		usleep(200000);
+	} while (qt_now_ms() < end);
+	return false;
+}
+
+/*
+ * A close the module refuses (BC66 CLOSE FAIL, UC20 an error code) leaves
+ * the connectID with the module: the driver must not hand it out again
+ * until a close of it works (was: every later AT+QIOPEN took that lowest
+ * free id, the module answered "socket identity has been used" and every
+ * connect failed with EBUSY until a module reset).
+ */
+QT_TEST_F(faults, close_fail_keeps_id, 90)
+{
+	int fd, i;
+
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 61, 0, 15000));
+	ASSERT_EQ(0, self->m.uc20 ?
+		  qt_emu(self->m.ctl, "cmdfail QICLOSE 552 1") :
+		  qt_emu(self->m.ctl, "closefail 1"));
+	close(fd);
+	usleep(500000);
+	/* more connects than the module has ids: none may fail */
+	for (i = 0; i <= self->m.nconn && i < 6; i++) {
+		fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+		ASSERT_LE(0, fd) TH_LOG("connect %d after the failed close: %s",
+					i, strerror(-fd));
+		EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 62 + i, 0,
+					   15000));
+		close(fd);
+	}
+	/* and the driver closes the id the module kept, by itself */
+	EXPECT_TRUE(emu_conns_gone(self->m.ctl, 10000));
+}
+
+/*
+ * A UC20 send whose '>' is lost and replaced by a result code: the module
+ * waits for the data while the driver thinks the send over and sends its
+ * next command, which the module takes as data. The driver must get the
+ * module out of that data phase by itself, within a few command deadlines
+ * (was: every later command and the init's probes swallowed as data, the
+ * line dead until a module reset).
+ */
+QT_TEST_F(faults, lost_prompt_resync, 120)
+{
+	/* a plain ERROR; an error code, which would prove a refusal (the
+	 * driver finds out from the silence that follows)
+	 */
+	static const char *const finals[] = { "ERROR", "+CME ERROR: 552" };
+	size_t n = self->m.max_send;
+	unsigned int i;
+	char *buf;
+	int fd;
+
+	if (!self->m.uc20)
+		SKIP(return, "the BC66 sends without a prompt");
+	self->at_timeout = qt_read_param("at_timeout_ms");
+	ASSERT_LE(0, self->at_timeout) TH_LOG("no at_timeout_ms parameter");
+	ASSERT_EQ(0, qt_write_param("at_timeout_ms", 2000));
+	buf = calloc(1, n);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 'x', n);
+	for (i = 0; i < 2; i++) {
+		fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+		ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
+		EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 71, 0, 15000));
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "eat-prompt %s", finals[i]));
+		/* one AT+QISEND of the largest size: the module waits for
+		 * n bytes
+		 */
+		EXPECT_EQ((ssize_t)n, send(fd, buf, n, 0));
+		usleep(500000);
+		close(fd);
+		/* three command deadlines, and the connects' own */
+		TH_LOG("'>' replaced by %s", finals[i]);
+		fd = recover(_metadata, self, 15000);
+		ASSERT_LE(0, fd);
+		close(fd);
+	}
+	free(buf);
 }
 
 /* A socket whose connect failed keeps no device that has gone: after a

@@ -943,6 +943,18 @@ void at_prompt(struct conn *c, size_t len, const struct sockaddr_in *dst)
 		free(F.urc_prompt);
 		F.urc_prompt = NULL;
 	}
+	if (F.eat_prompt) {
+		/* The '>' lost, a result code in its place: the module still
+		 * waits for the data, the driver may think the send over.
+		 */
+		outs("\r\n");
+		outs(F.eat_prompt);
+		outs("\r\n");
+		trace_note("prompt eaten");
+		free(F.eat_prompt);
+		F.eat_prompt = NULL;
+		return;
+	}
 	outs("\r\n> ");
 }
 

@@ -317,9 +317,11 @@ static void exec(char *line, struct buf *r)
 			C.urcs++;
 		}
 		buf_printf(r, "ok");
-	} else if (!strcmp(cmd, "urc-mid") || !strcmp(cmd, "urc-prompt")) {
+	} else if (!strcmp(cmd, "urc-mid") || !strcmp(cmd, "urc-prompt") ||
+		   !strcmp(cmd, "eat-prompt")) {
 		static char o[MAXLINE];
-		char **slot = cmd[4] == 'm' ? &F.urc_mid : &F.urc_prompt;
+		char **slot = cmd[0] == 'e' ? &F.eat_prompt :
+			      cmd[4] == 'm' ? &F.urc_mid : &F.urc_prompt;
 
 		if (!rest) {
 			buf_printf(r, "err usage: %s TEXT", cmd);
@@ -458,6 +460,7 @@ static void exec(char *line, struct buf *r)
 	} else if (!strcmp(cmd, "help")) {
 		buf_printf(r, "ok commands=ping,counters,state,reset,mute,delay,"
 			   "seed,baud,close,pdpdeact,urc,urc-mid,urc-prompt,"
+			   "eat-prompt,"
 			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
 			   "bufffull,openfail,cmdfail,hostile,clear,set,mark,quit,"
 			   "ati,profile");

@@ -71,6 +71,7 @@ struct faults {
 	char cmdfail_name[32];
 	char *urc_mid;			/* URC to put inside next response */
 	char *urc_prompt;		/* URC to put before the next '>' */
+	char *eat_prompt;		/* result to send instead of it */
 };
 
 struct counters {

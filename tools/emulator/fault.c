@@ -40,6 +40,7 @@ void fault_clear(void)
 {
 	free(F.urc_mid);
 	free(F.urc_prompt);
+	free(F.eat_prompt);
 	memset(&F, 0, sizeof(F));
 }
 

@@ -27,6 +27,8 @@ MODULE_PARM_DESC(at_timeout_ms,
 /* Consecutive timeouts after which the module is taken as gone. */
 #define QT_MAX_TIMEOUTS		3
 #define QT_RESP_MAX		4096
+/* The most bytes an AT+QISEND of any dialect takes (before one is known). */
+#define QT_SEND_MAX		1460
 /* Silence after which an idle module is probed. */
 #define QT_KEEPALIVE		(30 * HZ)
 /* Commands one engine run may end unissued (their build found nothing to
@@ -103,8 +105,20 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 	cmd->status = status;
 	cmd->ended = true;
 	/* Only an answer proves the module is there. */
-	if (status != -ETIMEDOUT && status != -ECONNABORTED)
+	if (status != -ETIMEDOUT && status != -ECONNABORTED) {
 		qd->timeouts = 0;
+		qd->data_unsure = false;
+	}
+	/* A UC20 send that ended without its payload, on a result that may
+	 * not be the module's answer (a lost '>', a stray final): the module
+	 * may be waiting for <len> bytes and take what follows as data. Only
+	 * an error code proves it refused. A timeout resyncs at once.
+	 */
+	if ((cmd->flags & QT_CMDF_PROMPT) && !cmd->payload_written &&
+	    cmd->final && cmd->final != QT_FINAL_CME_ERROR &&
+	    cmd->final != QT_FINAL_CMS_ERROR &&
+	    status != -ETIMEDOUT && status != -ECONNABORTED)
+		qd->data_unsure = true;
 	if (cmd->done)
 		cmd->done(qd, cmd);
 	complete_all(&cmd->comp);
@@ -362,8 +376,8 @@ void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len)
 static void qt_cmd_timer(struct timer_list *t)
 {
 	struct qtcpip_dev *qd = from_timer(qd, t, cmd_timer);
+	bool lost = false, unsure;
 	struct qt_cmd *cmd;
-	bool lost = false;
 
 	spin_lock_bh(&qd->lock);
 	cmd = qd->inflight;
@@ -378,12 +392,31 @@ static void qt_cmd_timer(struct timer_list *t)
 		qt_parser_reset(&qd->parser);
 		qt_sock_rx_abort(qd);
 		qd->timeouts++;
+		/* A send ended without its payload earlier and now no answer
+		 * comes: the module most likely took this command as that
+		 * send's data. As many zeros as a send can take end it; once,
+		 * until a send ends so again.
+		 */
+		unsure = qd->data_unsure;
+		qd->data_unsure = false;
+		/* Or whatever made the module fall silent: the second
+		 * timeout in a row ends a data phase of a dialect that has
+		 * one, once per silence (only an answer resets the count).
+		 */
+		if (qd->timeouts == 2 &&
+		    (!qd->dialect || !qd->dialect->send_inline))
+			unsure = true;
+		if (unsure)
+			qt_engine_resync_locked(qd, qd->dialect ?
+						qd->dialect->max_send :
+						QT_SEND_MAX);
 		if (cmd->flags & QT_CMDF_PROMPT) {
 			/* A UC20 that lost part of the payload still counts
 			 * bytes and would take the next command as data. The
 			 * peer may get zeros: the sender must know.
 			 */
-			qt_engine_resync_locked(qd, cmd->payload_len);
+			if (!unsure)
+				qt_engine_resync_locked(qd, cmd->payload_len);
 			qt_cmd_end(qd, -ECONNABORTED);
 		} else {
 			qt_cmd_end(qd, -ETIMEDOUT);
@@ -665,6 +698,11 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 		if (qd->inflight && (qd->inflight->flags & QT_CMDF_PROMPT)) {
 			qd->prompt_seen = true;
 			qt_engine_kick(qd);
+		} else {
+			/* The '>' of a send already ended (by a stray final):
+			 * the module waits for data nobody will write.
+			 */
+			qd->data_unsure = true;
 		}
 		break;
 	case QT_EV_MALFORMED:

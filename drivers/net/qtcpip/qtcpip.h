@@ -161,6 +161,14 @@ struct qtcpip_dev {
 	wait_queue_head_t stop_wait;	/* woken when the device dies */
 	struct delayed_work tick_work;	/* connect deadlines, send retries */
 	struct qt_sock *conn[QT_MAX_CONN];	/* by connectID, ref held */
+	/* connectIDs whose close failed or timed out: the module may still
+	 * hold them (AT+QIOPEN would fail with "socket identity has been
+	 * used"), so they are not handed out; the tick closes them again.
+	 */
+	unsigned long ids_stale;
+	unsigned long ids_closing;	/* ... whose AT+QICLOSE is queued */
+	unsigned long stale_retry_at;	/* jiffies: the next such close */
+	bool data_unsure;		/* a UC20 send ended without its '>' */
 	struct qt_sock *rx_sock;	/* owner of the current data block */
 	struct sk_buff *rx_skb;		/* the data block being received */
 	bool ctx_active[QT_MAX_CTX + 1];

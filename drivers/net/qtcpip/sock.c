@@ -82,16 +82,89 @@ static void qt_conn_release(struct qtcpip_dev *qd, int id)
 	sock_put(&qs->sk);
 }
 
+/* Pause between AT+QICLOSEs for an id the module may still hold. */
+#define QT_STALE_RETRY		(2 * HZ)
+
+/* The module may still hold @id: keep it from AT+QIOPEN until a close of
+ * it works. Under qd->lock.
+ */
+static void qt_id_stale(struct qtcpip_dev *qd, int id)
+{
+	lockdep_assert_held(&qd->lock);
+	if (!(qd->ids_stale & BIT(id)))
+		qd->stale_retry_at = jiffies + QT_STALE_RETRY;
+	qd->ids_stale |= BIT(id);
+}
+
+/* A close failed (CLOSE FAIL, ERROR) or got no answer. */
+static bool qt_close_failed(const struct qt_cmd *cmd)
+{
+	return cmd->status || cmd->final == QT_FINAL_CLOSE_FAIL;
+}
+
 static void qt_close_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
 	struct qt_sock *qs = cmd->qs;
 
-	/* Even a failed close: the next AT+QIOPEN on this id will tell. */
+	lockdep_assert_held(&qd->lock);
 	qs->close_queued = false;
-	if (qs->id >= 0 && qd->conn[qs->id] == qs)
+	if (qs->id >= 0 && qd->conn[qs->id] == qs) {
+		/* The socket lets go of the id either way; a module that
+		 * may still hold it keeps it from the next AT+QIOPEN.
+		 */
+		if (qt_close_failed(cmd) && cmd->status != -ENODEV)
+			qt_id_stale(qd, qs->id);
 		qt_conn_release(qd, qs->id);
+	}
 	cmd->qs = NULL;
 	sock_put(&qs->sk);
+}
+
+static void qt_stale_close_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
+{
+	int id;
+
+	lockdep_assert_held(&qd->lock);
+	if (sscanf(cmd->line, "AT+QICLOSE=%d", &id) != 1 ||
+	    id < 0 || id >= QT_MAX_CONN)
+		return;
+	qd->ids_closing &= ~BIT(id);
+	if (!qt_close_failed(cmd))
+		qd->ids_stale &= ~BIT(id);
+}
+
+/* From the tick: close one id the module may still hold, now and then
+ * (a module that keeps failing closes is not flooded). Under qd->lock.
+ */
+static void qt_close_stale(struct qtcpip_dev *qd)
+{
+	const struct qt_dialect *d = qd->dialect;
+	unsigned long todo = qd->ids_stale & ~qd->ids_closing;
+	struct qt_cmd *cmd;
+	int id;
+
+	lockdep_assert_held(&qd->lock);
+	if (!todo || qd->ids_closing || !d || qd->state != QT_DEV_READY ||
+	    time_before(jiffies, qd->stale_retry_at))
+		return;
+	id = __ffs(todo);
+	qd->stale_retry_at = jiffies + QT_STALE_RETRY;
+	cmd = qt_cmd_new(GFP_ATOMIC, "AT+QICLOSE=%d", id);
+	if (!cmd)
+		return;
+	cmd->flags = QT_CMDF_INTERNAL;
+	cmd->timeout = qt_deadline(d->close_timeout_ms);
+	if (d->close_ok_final)
+		cmd->flags |= QT_CMDF_LATE_FINAL;
+	cmd->done = qt_stale_close_done;
+	qd->ids_closing |= BIT(id);
+	qt_cmd_queue_locked(qd, cmd);
+}
+
+/* The module's "socket identity has been used" for AT+QIOPEN. */
+static bool qt_code_id_used(const struct qt_dialect *d, int code)
+{
+	return code == (d->model == QT_MODEL_BC66 ? 563 : 562);
 }
 
 /* Give the connectID back to the module (AT+QICLOSE). Under qd->lock. */
@@ -260,6 +333,8 @@ void qt_sock_fail_all(struct qtcpip_dev *qd, int err)
 		qd->conn[id] = NULL;
 		gone[n++] = qs;
 	}
+	/* Reset or gone: the init closes every id of the module anew. */
+	qd->ids_stale = 0;
 	spin_unlock_bh(&qd->lock);
 	/* Outside the lock: this may be the last reference. */
 	while (n--) {
@@ -294,6 +369,7 @@ void qt_sock_tick(struct qtcpip_dev *qd)
 		if (qs->rx_hint)
 			qt_sock_schedule_read(qd, qs);
 	}
+	qt_close_stale(qd);
 	qt_tp_tick(qd);
 	spin_unlock_bh(&qd->lock);
 }
@@ -405,8 +481,14 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 				  cmd->code ? qt_dialect_errno(qd->dialect, cmd->code) :
 				  -cmd->status);
 		qs->sk.sk_state_change(&qs->sk);
-		if (qs->id >= 0 && qd->conn[qs->id] == qs)
+		if (qs->id >= 0 && qd->conn[qs->id] == qs) {
+			/* An id the module holds (a close of it that failed
+			 * unseen): close it before it is used again.
+			 */
+			if (cmd->code && qt_code_id_used(qd->dialect, cmd->code))
+				qt_id_stale(qd, qs->id);
 			qt_conn_release(qd, qs->id);
+		}
 	}
 	cmd->qs = NULL;
 	sock_put(&qs->sk);
@@ -451,7 +533,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 		goto out;
 	}
 	for (id = 0; id < d->max_conn; id++)
-		if (!qd->conn[id])
+		if (!qd->conn[id] && !(qd->ids_stale & BIT(id)))
 			break;
 	if (id == d->max_conn) {
 		err = -ENOBUFS;
