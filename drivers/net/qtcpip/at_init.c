@@ -135,8 +135,8 @@ static int qt_identify(struct qtcpip_dev *qd)
 			/* Once per attach: init backs off, it does not spin. */
 			if (!qd->unsupported_logged)
 				netdev_err(qd->netdev,
-					   "unsupported module, ATI said \"%s\"; force a dialect with dialect= or QTCPIP_A_DIALECT\n",
-					   said);
+					   "unsupported module, ATI said \"%*pE\"; force a dialect with dialect= or QTCPIP_A_DIALECT\n",
+					   (int)strlen(said), said);
 			qd->unsupported_logged = true;
 			return -EPROTONOSUPPORT;
 		}
