@@ -79,6 +79,11 @@ static void qt_conn_release(struct qtcpip_dev *qd, int id)
 	qd->conn[id] = NULL;
 	if (qs->id == id)
 		qs->id = -1;
+	/* Nothing of a closed socket goes out any more, and its queued skbs
+	 * (sk_wmem_alloc) would keep sk_free() from ever destroying it.
+	 */
+	if (qs->releasing)
+		skb_queue_purge(&qs->txq);
 	sock_put(&qs->sk);
 }
 
@@ -716,8 +721,13 @@ static int qt_release(struct socket *sock)
 		/* Queued data (a UDP SERVICE's datagrams too) still goes out;
 		 * the close follows the last send (qt_send_done()).
 		 */
-		if (!qt_sock_can_send(qs) || skb_queue_empty(&qs->txq))
+		if (!qt_sock_can_send(qs) || skb_queue_empty(&qs->txq)) {
+			/* e.g. datagrams of a non-blocking sendto() whose
+			 * open is still under way: they hold the socket
+			 */
+			skb_queue_purge(&qs->txq);
 			qt_sock_queue_close(qd, qs);
+		}
 		spin_unlock_bh(&qd->lock);
 	}
 	sock_orphan(sk);
