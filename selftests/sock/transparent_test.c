@@ -489,7 +489,7 @@ QT_TEST_F(tp, close_sends_queued_data_and_closes, 120)
 struct tp_outq_arg {
 	int fd;
 	int cpu;
-	volatile int *stop;
+	int *stop;
 	long walks;
 	int bad;
 };
@@ -503,7 +503,7 @@ static void *tp_outq_hammer(void *p)
 	CPU_ZERO(&set);
 	CPU_SET(a->cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);	/* best effort */
-	while (!*a->stop) {
+	while (!__atomic_load_n(a->stop, __ATOMIC_RELAXED)) {
 		if (ioctl(a->fd, SIOCOUTQ, &v) || v < 0)
 			a->bad++;
 		a->walks++;
@@ -516,7 +516,7 @@ QT_TEST_F(tp, siocoutq_races_the_writer, 90)
 	int sink = qt_srv("TCP_SINK"), fd, i, v = -1;
 	struct tp_outq_arg a[2];
 	pthread_t th[2];
-	volatile int stop = 0;
+	int stop = 0;
 	char chunk[8];
 	long long before, after = -1, end;
 	size_t sent = 0;
@@ -551,7 +551,7 @@ QT_TEST_F(tp, siocoutq_races_the_writer, 90)
 			break;
 		usleep(50000);
 	}
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	TH_LOG("%zu bytes in %zu writes, %ld + %ld SIOCOUTQ walks", sent,
