@@ -717,10 +717,14 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 {
 	bool reset;
+	size_t i;
 
 	spin_lock_bh(&qd->lock);
 	qd->last_rx = jiffies;
-	qd->rx_seen += len;
+	/* Line ends may come after their line's event: not counted. */
+	for (i = 0; i < len; i++)
+		if (buf[i] != '\r' && buf[i] != '\n')
+			qd->rx_seen++;
 	if (qd->state != QT_DEV_DEAD)
 		qt_parser_feed(&qd->parser, buf, len);
 	reset = qd->reset_pending;

@@ -206,8 +206,9 @@ struct qtcpip_dev {
 	u64 stray_finals;		/* final codes with no command */
 	u64 rx_dropped_bytes;		/* data with no socket to take it */
 	u64 urc_unknown;		/* lines no command and no URC owns */
-	/* Under lock: every byte from the tty, and every final result or
-	 * known URC it formed; bytes without lines mean a wrong rate.
+	/* Under lock: every byte from the tty but CR and LF, and every
+	 * final result or known URC they formed; bytes without lines mean
+	 * a wrong rate.
 	 */
 	u64 rx_seen;
 	u64 rx_known;
