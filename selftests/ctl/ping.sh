@@ -113,6 +113,36 @@ run "$QT" ping dev "$BC66" -c 1 127.0.0.1
 ok_if "  the next ping runs at once (no result was pending)" \
 	'[ $rc -le 1 ] && matches "$out" "^1 request sent"'
 
+# ---- the +QPING codes are the module family's ----
+# A BG96 (UC20 command set) reports 0 for success and the error table's
+# codes: 569 for a lost request, 565 for an unknown host. Taken as UC20
+# codes they ended the ping with "the TCP/IP stack is busy".
+slot1_is() {	# slot1_is <model>: identified as it, and ready
+	qt_has "^$UC20: $1 revision" dev show dev "$UC20" &&
+		qt_has "state ready" dev show dev "$UC20"
+}
+emu 1 clear > /dev/null
+emu 1 profile bg96 > /dev/null
+emu 1 reset > /dev/null
+check "the UC20 slot comes up as a BG96" \
+	wait_for 40 slot1_is BG96
+check "  with its carrier" wait_for 20 carrier "$UC20"
+emu 1 pingdrop 1 > /dev/null
+expect_json "BG96: a lost request is +QPING: 569, the summary +QPING: 0" \
+"j[0]['replies'][0] == {'seq': 1, 'timeout': True, 'result': 569} and j[0]['replies'][1]['address'] == '127.0.0.1' and j[0]['sent'] == 2 and j[0]['received'] == 1 and j[0]['lost'] == 1" \
+	"$QT" -j ping dev "$UC20" -c 2 -W 1 127.0.0.1
+expect_err "BG96: unknown host (+QPING: 565)" \
+	"^qtcpip: ping: No route to host \(module: DNS parsed failed\)$" \
+	"$QT" ping dev "$UC20" nonexistent.invalid
+expect_err "BG96: inactive context (+QPING: 561)" \
+	"^qtcpip: ping: Network is unreachable \(module: open PDP context failed\)$" \
+	"$QT" ping dev "$UC20" id 2 127.0.0.1
+emu 1 clear > /dev/null
+emu 1 reset > /dev/null
+check "the UC20 slot is a UC20 again" \
+	wait_for 40 slot1_is UC20
+check "  with its carrier" wait_for 20 carrier "$UC20"
+
 emu 0 clear > /dev/null
 emu 1 clear > /dev/null
 ctl_teardown

@@ -16,12 +16,16 @@
  *                          nothing: the next command keeps its answer
  *     unknown_model        reported once, not re-probed in a tight loop;
  *                          dialect= and a reset bring it up
+ *     wrong_rate0          a module answering at another baud rate
+ *                          (emulator "garble"): state bad-rate, said
+ *                          once, probed seldom; up again by itself
  *   slot 1 (UC20 dialect)
  *     bg96_recv_hints      boot burst, vendor URCs inside answers, the
  *                          buffer-mode hint with and without a length
  *                          (and one longer than a block): data exact
  *     ec21_urcport         URCs reach the UART only after the driver
  *                          routes them there (AT+QURCCFG="urcport")
+ *     wrong_rate1          as wrong_rate0
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -166,7 +170,61 @@ static bool dev_show_has(const char *ifname, const char *text)
 	return cli_has(args, text);
 }
 
+/* A module that rebooted at another rate than the tty's (AT+IPR, a wrong
+ * ldattach -s): the state says so within 15 s, the log once, the probes
+ * back off; when its bytes make sense again it comes up by itself.
+ * Fails before: probing for ever, once a second, with nothing said.
+ */
+static __attribute__((unused)) void wrong_rate(struct __test_metadata *_metadata,
+					       FIXTURE_DATA(profiles) *self,
+					       int slot)
+{
+	char err[256] = "", msg[160];
+	const char *tty;
+	long long cmds;
+	int kmsg, r, n, i;
+
+	r = qt_mod_attach_emu(&self->m, slot, 115200, NULL, err, sizeof(err));
+	if (r == 1)
+		SKIP(return, "no module in slot %d", slot);
+	ASSERT_EQ(0, r) TH_LOG("%s", err);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "garble on"));
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "reset"));
+	for (i = 0; i < 30; i++) {
+		if (dev_show_has(self->m.ifname, "state bad-rate"))
+			break;
+		usleep(500000);
+	}
+	ASSERT_GT(30, i) TH_LOG("no state bad-rate after 15 s");
+	cmds = qt_emu_counter(self->m.ctl, "cmds");
+	sleep(10);
+	cmds = qt_emu_counter(self->m.ctl, "cmds") - cmds;
+	EXPECT_GE(3, cmds) TH_LOG("%lld probes in 10 s", cmds);
+	EXPECT_TRUE(dev_show_has(self->m.ifname, "state bad-rate"));
+	/* the kernel's name: "/dev/ttyS1" is ttyS1 */
+	tty = strrchr(self->m.tty, '/') ? strrchr(self->m.tty, '/') + 1 :
+					  self->m.tty;
+	snprintf(msg, sizeof(msg),
+		 "%.63s: the module answers in garbage at 115200 baud", tty);
+	n = kmsg_count(kmsg, msg);
+	EXPECT_EQ(1, n) TH_LOG("%d \"%s\" messages", n, msg);
+	close(kmsg);
+
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "garble off"));
+	ASSERT_EQ(0, qt_wait_carrier(self->m.ifindex, 1, 30000));
+	EXPECT_TRUE(dev_show_has(self->m.ifname, "state ready"));
+	echo_ok(_metadata, self, QTCPIP_MODE_BUFFER, 300, 80 + slot);
+}
+
 #if QT_SLOT_ON(0)
+
+TEST_F_TIMEOUT(profiles, wrong_rate0, 120)
+{
+	wrong_rate(_metadata, self, 0);
+}
 
 /* Fails before: qt_identify wanted a line starting with "BC66". */
 TEST_F_TIMEOUT(profiles, bc66_fw_comes_up, 90)
@@ -294,6 +352,11 @@ TEST_F_TIMEOUT(profiles, unknown_model, 150)
 #endif
 
 #if QT_SLOT_ON(1)
+
+TEST_F_TIMEOUT(profiles, wrong_rate1, 120)
+{
+	wrong_rate(_metadata, self, 1);
+}
 
 /* Fails before: BG96 refused; then "recv",<id>,<n> taken as a direct
  * push header, the next lines as data.

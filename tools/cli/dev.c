@@ -38,6 +38,7 @@ const char *qt_state_name(unsigned int state)
 		[QTCPIP_DEV_READY] = "ready",
 		[QTCPIP_DEV_DEAD] = "dead",
 		[QTCPIP_DEV_UNSUPPORTED] = "unsupported",
+		[QTCPIP_DEV_BAD_RATE] = "bad-rate",
 	};
 	return NAME_OF(t, state);
 }

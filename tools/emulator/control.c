@@ -373,6 +373,13 @@ static void exec(char *line, struct buf *r)
 		else
 			F.pingdrop = v;
 		buf_printf(r, "ok");
+	} else if (!strcmp(cmd, "garble")) {
+		if (!arg[0] || (strcmp(arg[0], "on") && strcmp(arg[0], "off"))) {
+			buf_printf(r, "err usage: garble on|off");
+			return;
+		}
+		F.garble = !strcmp(arg[0], "on");
+		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "bufffull")) {
 		if (!num(arg[0], 0, M.nconn - 1, &v) || !(c = conn_get(v))) {
 			buf_printf(r, "err no such connection");
@@ -463,7 +470,7 @@ static void exec(char *line, struct buf *r)
 			   "eat-prompt,"
 			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
 			   "bufffull,openfail,cmdfail,hostile,clear,set,mark,quit,"
-			   "ati,profile");
+			   "ati,profile,garble");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);
 	}

@@ -67,6 +67,7 @@ struct faults {
 	int closefail;			/* next N BC66 closes fail */
 	int openfail_err, openfail_count;
 	int pingdrop;			/* next N echo requests are lost */
+	bool garble;			/* output as seen at a wrong baud rate */
 	int cmdfail_err, cmdfail_count;
 	char cmdfail_name[32];
 	char *urc_mid;			/* URC to put inside next response */
@@ -337,6 +338,9 @@ struct profile {
 	const char *const *vendor_urcs;	/* put into some responses */
 	bool has_urcport;		/* AT+QURCCFG="urcport" exists */
 	bool urcport_default_uart;	/* ... and URCs reach the UART at boot */
+	bool ping_5xx;			/* UC20 dialect, +QPING codes of the
+					 * error table: 0 done, 569 lost
+					 */
 };
 
 extern const struct profile *PROF;

@@ -48,6 +48,19 @@ void fault_bytes(int dir, const unsigned char *p, size_t n, struct buf *out)
 {
 	size_t i;
 
+	if (dir == DIR_TX && F.garble) {
+		/* What a UART at another rate makes of the bytes: the same
+		 * junk for the same byte, never ASCII, so never a line.
+		 */
+		for (i = 0; i < n; i++) {
+			unsigned char b = 0x80 | ((p[i] * 0x45 + 0x1d) & 0x7f);
+
+			buf_put(out, &b, 1);
+		}
+		C.tx_corrupt += n;
+		return;
+	}
+
 	if (!F.drop[dir] && !F.dup[dir] && !F.corrupt[dir]) {
 		buf_put(out, p, n);
 		return;

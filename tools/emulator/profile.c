@@ -60,12 +60,13 @@ static const struct profile profiles[] = {
 		.cgmm = "BG96", .boot = boot_bg96, .bc66_errors = true,
 		.recv_len = RECV_LEN_ALTERNATE, .vendor_urcs = vendor_urcs,
 		.has_urcport = true, .urcport_default_uart = true,
+		.ping_5xx = true,
 	},
 	{
 		.name = "ec21", .model = UC20, .ati = ati_ec21,
 		.cgmm = "EC21", .boot = boot_bg96, .bc66_errors = true,
 		.recv_len = RECV_LEN_ALTERNATE, .vendor_urcs = vendor_urcs,
-		.has_urcport = true,
+		.has_urcport = true, .ping_5xx = true,
 	},
 };
 

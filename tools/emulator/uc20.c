@@ -534,18 +534,26 @@ static void q_swtmd(enum kind k, struct args *a, const char *raw)
 
 /* ---- ping, NTP, DNS ---- */
 
+/* The UC20 manual's +QPING codes, or (BG96, EC2x: PROF->ping_5xx) 0 and
+ * the error table's: a lost request 569, a failure its own code.
+ */
+static int ping_code(int uc20, int esem)
+{
+	return PROF->ping_5xx ? (esem < 0 ? 0 : ecode(esem)) : uc20;
+}
+
 static void ping_reply(int ok, const char *ip, int bytes, int ms, int ttl)
 {
 	if (ok)
 		urc_line("+QPING: 0,\"%s\",%d,%d,%d", ip, bytes, ms, ttl);
 	else
-		urc_line("+QPING: 1");
+		urc_line("+QPING: %d", ping_code(1, E_TIMEOUT));
 }
 
 static void ping_end(int sent, int rcvd, int min, int max, int avg)
 {
-	urc_line("+QPING: 2,%d,%d,%d,%d,%d,%d", sent, rcvd, sent - rcvd, min,
-		 max, avg);
+	urc_line("+QPING: %d,%d,%d,%d,%d,%d,%d", ping_code(2, -1), sent, rcvd,
+		 sent - rcvd, min, max, avg);
 }
 
 static void q_ping(enum kind k, struct args *a, const char *raw)
@@ -569,11 +577,11 @@ static void q_ping(enum kind k, struct args *a, const char *raw)
 	}
 	resp_ok();
 	if (ping_busy())
-		urc_line("+QPING: 3");
+		urc_line("+QPING: %d", ping_code(3, E_BUSY));
 	else if (!ctx_ok(ctx))
-		urc_line("+QPING: 5");
+		urc_line("+QPING: %d", ping_code(5, E_PDP_OPEN));
 	else if (dns_lookup(a->s[1], &addr, 1, &ttl) <= 0)
-		urc_line("+QPING: 4");
+		urc_line("+QPING: %d", ping_code(4, E_DNS_FAIL));
 	else
 		ping_start(addr, tmo, num, ping_reply, ping_end);
 }

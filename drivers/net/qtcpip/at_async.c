@@ -21,22 +21,17 @@ static void qt_async_finish(struct qtcpip_dev *qd, struct qt_async *slot)
 		slot->busy = false;
 }
 
-static bool qt_ping_is_lost(const struct qtcpip_dev *qd, int result)
-{
-	/* A lost request: UC20 1, BC66 569 (operation timeout). */
-	if (qd->dialect && qd->dialect->model == QT_MODEL_BC66)
-		return result == 569;
-	return result == 1;
-}
-
+/* The codes are the module family's (dialect.c): UC20 2 a ping that ran,
+ * 1 a request lost; BC66, BG96, EC2x 0 and 569.
+ */
 static void qt_async_ping(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
+	const struct qt_dialect *d = qd->dialect ?: &qt_dialect_uc20;
 	struct qt_async *slot = &qd->ping;
 	const struct qt_ping *p = &ev->ping;
-	bool bc66 = qd->dialect && qd->dialect->model == QT_MODEL_BC66;
 
-	if (p->nfields >= 7 && (p->result == 0 || p->result == 2)) {
-		/* The summary: BC66 result 0, UC20 result 2. */
+	if (p->nfields >= 7 && p->result == d->ping_done) {
+		/* The summary. */
 		slot->sum = *p;
 		slot->err = 0;
 		qt_async_finish(qd, slot);
@@ -47,14 +42,14 @@ static void qt_async_ping(struct qtcpip_dev *qd, const struct qt_event *ev)
 				QT_ADDR_MAX);
 			slot->nrep++;
 		}
-	} else if (qt_ping_is_lost(qd, p->result)) {
+	} else if (p->result == d->ping_lost) {
 		if (slot->nrep < QT_PING_MAX) {
 			slot->rep[slot->nrep] = *p;
 			slot->rep_addr[slot->nrep][0] = '\0';
 			slot->nrep++;
 		}
-	} else if (p->result != 0 || !bc66) {
-		/* UC20 3/4/5, BC66 any other code: the command ended. */
+	} else if (p->result != 0 || d->ping_done != 0) {
+		/* Any other code: the command ended. */
 		slot->err = p->result;
 		qt_async_finish(qd, slot);
 	}

@@ -24,6 +24,8 @@ MODULE_PARM_DESC(at_timeout_ms,
 
 /* A command without a deadline of its own: the manuals' 60 s rule. */
 #define QT_CMD_TIMEOUT_MS	60000
+/* The probe after garbage from a ready module. */
+#define QT_GARBLED_PROBE_MS	2000
 /* Consecutive timeouts after which the module is taken as gone. */
 #define QT_MAX_TIMEOUTS		3
 #define QT_RESP_MAX		4096
@@ -334,20 +336,29 @@ static void qt_probe_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	qd->probe_queued = false;
 }
 
-/* An "AT" to learn whether the module still answers. Under qd->lock. */
-void qt_engine_probe_locked(struct qtcpip_dev *qd)
+static void qt_probe_locked(struct qtcpip_dev *qd, unsigned int flags,
+			    unsigned int timeout_ms)
 {
 	struct qt_cmd *cmd;
 
+	lockdep_assert_held(&qd->lock);
 	if (qd->probe_queued)
 		return;
 	cmd = qt_cmd_new(GFP_ATOMIC, "AT");
 	if (!cmd)
 		return;
-	cmd->flags = QT_CMDF_INTERNAL;
+	cmd->flags = QT_CMDF_INTERNAL | flags;
+	if (timeout_ms)
+		cmd->timeout = qt_deadline(timeout_ms);
 	cmd->done = qt_probe_done;
 	qd->probe_queued = true;
 	qt_cmd_queue_locked(qd, cmd);
+}
+
+/* An "AT" to learn whether the module still answers. Under qd->lock. */
+void qt_engine_probe_locked(struct qtcpip_dev *qd)
+{
+	qt_probe_locked(qd, 0, 0);
 }
 
 /* The module may be inside a data phase or hold a partial line: give it
@@ -376,12 +387,18 @@ void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len)
 static void qt_cmd_timer(struct timer_list *t)
 {
 	struct qtcpip_dev *qd = from_timer(qd, t, cmd_timer);
-	bool lost = false, unsure;
+	bool lost = false, unsure, garbled;
 	struct qt_cmd *cmd;
 
 	spin_lock_bh(&qd->lock);
 	cmd = qd->inflight;
 	if (cmd && qd->state != QT_DEV_DEAD) {
+		/* The probe after garbage drew garbage again: the module
+		 * talks at another rate (it rebooted with another AT+IPR,
+		 * the tty's rate changed): init finds out and says so.
+		 */
+		garbled = (cmd->flags & QT_CMDF_GARBLED) &&
+			  qd->rx_lined != qd->rx_seen;
 		/* The name only: its arguments may hold a password. */
 		if (qd->state == QT_DEV_READY && cmd->line)
 			netdev_warn(qd->netdev, "no answer to %.*s\n",
@@ -421,7 +438,7 @@ static void qt_cmd_timer(struct timer_list *t)
 		} else {
 			qt_cmd_end(qd, -ETIMEDOUT);
 		}
-		lost = qd->timeouts >= QT_MAX_TIMEOUTS &&
+		lost = (qd->timeouts >= QT_MAX_TIMEOUTS || garbled) &&
 		       qd->state == QT_DEV_READY;
 		/* Is anybody there? Ask at once, so that a mute module is
 		 * found in three deadlines even when nothing else is queued.
@@ -571,7 +588,8 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 	 * rebooted (echo is on after boot) without a RDY we could see.
 	 */
 	if (cmd && cmd->line && !qd->parser.echo_filter &&
-	    qd->state != QT_DEV_PROBING && ev->line_len == cmd->line_len &&
+	    qd->state != QT_DEV_PROBING && qd->state != QT_DEV_BAD_RATE &&
+	    ev->line_len == cmd->line_len &&
 	    !memcmp(ev->line, cmd->line, ev->line_len)) {
 		qd->reset_pending = true;
 		return;
@@ -658,7 +676,8 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		 * banner): handled once this input is parsed. While probing
 		 * the boot burst is no news: the probe goes on.
 		 */
-		if (qd->state != QT_DEV_PROBING)
+		if (qd->state != QT_DEV_PROBING &&
+		    qd->state != QT_DEV_BAD_RATE)
 			qd->reset_pending = true;
 		break;
 	case QT_URC_OTHER:
@@ -675,6 +694,15 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 {
 	struct qtcpip_dev *qd = ctx;
 
+	/* A line only a module at the right rate can form (at_init.c). */
+	if (ev->type == QT_EV_FINAL || ev->type == QT_EV_PROMPT ||
+	    (ev->type == QT_EV_URC && ev->urc != QT_URC_OTHER))
+		qd->rx_known++;
+	/* Any line or data: the bytes so far were no garbage (tick). */
+	if (ev->type == QT_EV_FINAL || ev->type == QT_EV_INFO ||
+	    ev->type == QT_EV_URC || ev->type == QT_EV_PROMPT ||
+	    ev->type == QT_EV_DATA || ev->type == QT_EV_DATA_END)
+		qd->rx_lined = qd->rx_seen;
 	switch (ev->type) {
 	case QT_EV_FINAL:
 		qt_on_final(qd, ev);
@@ -727,9 +755,14 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 {
 	bool reset;
+	size_t i;
 
 	spin_lock_bh(&qd->lock);
 	qd->last_rx = jiffies;
+	/* Line ends may come after their line's event: not counted. */
+	for (i = 0; i < len; i++)
+		if (buf[i] != '\r' && buf[i] != '\n')
+			qd->rx_seen++;
 	if (qd->state != QT_DEV_DEAD)
 		qt_parser_feed(&qd->parser, buf, len);
 	reset = qd->reset_pending;
@@ -784,6 +817,15 @@ static void qt_tick_work(struct work_struct *work)
 	    list_empty(&qd->cmdq) &&
 	    time_after(jiffies, qd->last_rx + QT_KEEPALIVE))
 		qt_engine_probe_locked(qd);
+	/* Bytes that formed no line, then quiet: a module that rebooted at
+	 * another rate (AT+IPR) says RDY in garbage; ask it now.
+	 */
+	if (qd->state == QT_DEV_READY && !qd->inflight && !qd->transparent &&
+	    list_empty(&qd->cmdq) && qd->rx_lined != qd->rx_seen &&
+	    time_after(jiffies, qd->last_rx + HZ / 2)) {
+		qd->rx_lined = qd->rx_seen;
+		qt_probe_locked(qd, QT_CMDF_GARBLED, QT_GARBLED_PROBE_MS);
+	}
 	spin_unlock_bh(&qd->lock);
 	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
 		schedule_delayed_work(&qd->tick_work, HZ / 10);

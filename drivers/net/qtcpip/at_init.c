@@ -20,6 +20,12 @@
 #define QT_RETRY_MS		2000
 /* An unknown module: identify it again this seldom (or on reset). */
 #define QT_UNSUPPORTED_RETRY_MS	60000
+/* Probes in a row that time out while the module sends bytes that form
+ * no known line: the tty's rate is not the module's. Probe again this
+ * seldom then.
+ */
+#define QT_BAD_RATE_PROBES	3
+#define QT_BAD_RATE_RETRY_MS	5000
 
 static bool qt_dead(struct qtcpip_dev *qd)
 {
@@ -358,10 +364,45 @@ static int qt_configure(struct qtcpip_dev *qd)
 	return err;
 }
 
+/* Whether bytes came since @seen but no final result or known URC since
+ * @known (the counters at the probe's start).
+ */
+static bool qt_rx_garbage(struct qtcpip_dev *qd, u64 seen, u64 known)
+{
+	bool garbage;
+
+	spin_lock_bh(&qd->lock);
+	garbage = qd->rx_seen != seen && qd->rx_known == known;
+	spin_unlock_bh(&qd->lock);
+	return garbage;
+}
+
+/* The module talks, but at another rate (ldattach -s, stty): say so once
+ * until it answers again, show it as the device's state, and probe
+ * seldom; a rate fixed by the user is found by the next probe.
+ */
+static void qt_bad_rate(struct qtcpip_dev *qd)
+{
+	spin_lock_bh(&qd->lock);
+	if (qd->state == QT_DEV_PROBING)
+		qd->state = QT_DEV_BAD_RATE;
+	spin_unlock_bh(&qd->lock);
+	if (!qd->bad_rate_logged)
+		netdev_err(qd->netdev,
+			   "%s: the module answers in garbage at %u baud: is ldattach -s the module's rate (AT+IPR)?\n",
+			   qd->tty_name, qtcpip_dev_baud(qd));
+	qd->bad_rate_logged = true;
+	wait_event_timeout(qd->stop_wait,
+			   qt_dead(qd) || READ_ONCE(qd->reprobe),
+			   msecs_to_jiffies(QT_BAD_RATE_RETRY_MS));
+}
+
 void qt_init_work(struct work_struct *work)
 {
 	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev,
 					     init_work);
+	int garbled = 0;
+	u64 seen, known;
 	int err;
 
 	/* Queued again by a reset while an earlier run was at work: that
@@ -371,9 +412,12 @@ void qt_init_work(struct work_struct *work)
 		return;
 	while (!qt_dead(qd)) {
 		spin_lock_bh(&qd->lock);
-		if (qd->state != QT_DEV_DEAD)
+		/* A wrong rate stays shown until the module answers. */
+		if (qd->state != QT_DEV_DEAD && qd->state != QT_DEV_BAD_RATE)
 			qd->state = QT_DEV_PROBING;
 		qd->reprobe = false;
+		seen = qd->rx_seen;
+		known = qd->rx_known;
 		spin_unlock_bh(&qd->lock);
 
 		/* The module may still be booting: probe until it answers.
@@ -382,11 +426,23 @@ void qt_init_work(struct work_struct *work)
 		 * once (the probe's own deadline paces this loop).
 		 */
 		err = qt_exec(qd, QT_PROBE_TIMEOUT_MS, NULL, 0, "AT");
+		if (err == -ETIMEDOUT && qt_rx_garbage(qd, seen, known))
+			garbled++;
+		else
+			garbled = 0;
+		if (garbled >= QT_BAD_RATE_PROBES) {
+			qt_bad_rate(qd);
+			continue;
+		}
 		if (err == -ETIMEDOUT || err == -ENETRESET)
 			continue;
 		if (err)
 			goto retry;
 
+		if (qd->bad_rate_logged)
+			netdev_info(qd->netdev, "%s: the module answers at %u baud\n",
+				    qd->tty_name, qtcpip_dev_baud(qd));
+		qd->bad_rate_logged = false;
 		spin_lock_bh(&qd->lock);
 		if (qd->state != QT_DEV_DEAD)
 			qd->state = QT_DEV_INIT;

@@ -67,6 +67,23 @@ static const struct qt_errmap qt_uc20_errors[] = {
 	{ "DNS parse busy",			EBUSY },	/* 574 */
 };
 
+/* UC20 manual, AT+QPING <finresult>: its own codes, not the error table's
+ * (2 is a ping that ran, <result> 1 a request without reply).
+ */
+static const struct qt_errmap qt_uc20_ping_errors[] = {
+	{ "the TCP/IP stack is busy",		EBUSY },	/* 3 */
+	{ "host not found",			EHOSTUNREACH },	/* 4 */
+	{ "PDP context activation failed",	ENETUNREACH },	/* 5 */
+};
+
+/* The BC66 manual and the BG96 TCP/IP application note (and the EC2x
+ * manuals): <result> and <finresult> 0 for success, any other value is a
+ * code of the error table (569 operation timeout: a request lost).
+ */
+#define QT_PING_TABLE_5XX		\
+	.ping_done		= 0,	\
+	.ping_lost		= 569
+
 const struct qt_dialect qt_dialect_bc66 = {
 	.model			= QT_MODEL_BC66,
 	.name			= "bc66",
@@ -84,6 +101,7 @@ const struct qt_dialect qt_dialect_bc66 = {
 	.err_first		= 550,
 	.err_last		= 574,
 	.errors			= qt_bc66_errors,
+	QT_PING_TABLE_5XX,
 };
 
 const struct qt_dialect qt_dialect_uc20 = {
@@ -103,6 +121,11 @@ const struct qt_dialect qt_dialect_uc20 = {
 	.err_first		= 552,
 	.err_last		= 574,
 	.errors			= qt_uc20_errors,
+	.ping_done		= 2,
+	.ping_lost		= 1,
+	.ping_err_first		= 3,
+	.ping_err_last		= 5,
+	.ping_errors		= qt_uc20_ping_errors,
 };
 
 /* BC660K, BC66-NA: the BC66 command set; CLOSE OK comes as a separate line
@@ -125,6 +148,7 @@ static const struct qt_dialect qt_dialect_bc660k = {
 	.err_first		= 550,
 	.err_last		= 574,
 	.errors			= qt_bc66_errors,
+	QT_PING_TABLE_5XX,
 };
 
 /* BG96, BG95, BG77, BG600L: the UC20 command set with the 550-574 error
@@ -146,6 +170,7 @@ static const struct qt_dialect qt_dialect_bg96 = {
 	.err_first		= 550,
 	.err_last		= 574,
 	.errors			= qt_bc66_errors,
+	QT_PING_TABLE_5XX,
 };
 
 /* EC2x, EG2x, EC200x, EG800K, UC200T: as the BG96, and URCs go to the port
@@ -168,6 +193,7 @@ static const struct qt_dialect qt_dialect_ec2x = {
 	.err_first		= 550,
 	.err_last		= 574,
 	.errors			= qt_bc66_errors,
+	QT_PING_TABLE_5XX,
 };
 
 static const struct qt_dialect *const qt_profiles[] = {
@@ -254,5 +280,30 @@ const char *qt_dialect_errtext(const struct qt_dialect *d, int code)
 	return e ? e->text : NULL;
 }
 
+static const struct qt_errmap *qt_dialect_ping_err(const struct qt_dialect *d,
+						   int code)
+{
+	if (d && !d->ping_errors)
+		return qt_dialect_err(d, code);
+	if (!d || code < d->ping_err_first || code > d->ping_err_last)
+		return NULL;
+	return &d->ping_errors[code - d->ping_err_first];
+}
+
+int qt_dialect_ping_errno(const struct qt_dialect *d, int code)
+{
+	const struct qt_errmap *e = qt_dialect_ping_err(d, code);
+
+	return e ? e->err : EIO;
+}
+
+const char *qt_dialect_ping_errtext(const struct qt_dialect *d, int code)
+{
+	const struct qt_errmap *e = qt_dialect_ping_err(d, code);
+
+	return e ? e->text : NULL;
+}
+
 static_assert(ARRAY_SIZE(qt_bc66_errors) == 574 - 550 + 1);
+static_assert(ARRAY_SIZE(qt_uc20_ping_errors) == 5 - 3 + 1);
 static_assert(ARRAY_SIZE(qt_uc20_errors) == 574 - 552 + 1);

@@ -34,6 +34,14 @@ struct qt_dialect {
 	unsigned int close_timeout_ms;	/* wait for AT+QICLOSE */
 	int err_first, err_last;	/* AT+QIGETERROR code range */
 	const struct qt_errmap *errors;	/* indexed by code - err_first */
+	/* +QPING: the <finresult> of a ping that ran, the <result> of a
+	 * request without reply, and the failures of the command: a table
+	 * of their own (UC20 3-5), or NULL for the error table above.
+	 */
+	int ping_done;
+	int ping_lost;
+	int ping_err_first, ping_err_last;
+	const struct qt_errmap *ping_errors;
 };
 
 struct qt_errmap {
@@ -56,5 +64,8 @@ const struct qt_dialect *qt_dialect_by_name(const char *name);
 int qt_dialect_errno(const struct qt_dialect *d, int code);
 /* The manual's description of a module error code, or NULL. */
 const char *qt_dialect_errtext(const struct qt_dialect *d, int code);
+/* The same for a failure code of +QPING. */
+int qt_dialect_ping_errno(const struct qt_dialect *d, int code);
+const char *qt_dialect_ping_errtext(const struct qt_dialect *d, int code);
 
 #endif /* QTCPIP_DIALECT_H */

@@ -712,18 +712,12 @@ int qt_genl_ping(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = qt_genl_wait(qd, slot, info, &sent, limited, until);
 	if (!err && slot->err) {
-		/* UC20: 3 busy, 4 host not found, 5 PDP failure. */
-		if (qd->dialect->model == QT_MODEL_UC20) {
-			err = slot->err == 4 ? -EHOSTUNREACH :
-			      slot->err == 5 ? -ENETUNREACH : -EBUSY;
-			qt_extack(info, NULL, slot->err == 4 ? "host not found" :
-				  slot->err == 5 ? "PDP context activation failed" :
-				  "the TCP/IP stack is busy");
-		} else {
-			err = -qt_dialect_errno(qd->dialect, slot->err);
-			qt_extack(info, NULL,
-				  qt_dialect_errtext(qd->dialect, slot->err));
-		}
+		/* The failure codes are the module family's (UC20 3-5, the
+		 * others their error table).
+		 */
+		err = -qt_dialect_ping_errno(qd->dialect, slot->err);
+		qt_extack(info, NULL,
+			  qt_dialect_ping_errtext(qd->dialect, slot->err));
 	}
 	if (err)
 		goto put;

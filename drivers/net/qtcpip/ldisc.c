@@ -169,6 +169,27 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	return err;
 }
 
+/* The tty's current rate, 0 once it is gone. termios is read under its
+ * own lock, which sleeps: hold the tty, not txlock, while reading it.
+ */
+unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd)
+{
+	struct tty_struct *tty;
+	unsigned int baud;
+
+	might_sleep();
+	spin_lock_bh(&qd->txlock);
+	tty = tty_kref_get(qd->tty);
+	spin_unlock_bh(&qd->txlock);
+	if (!tty)
+		return 0;
+	down_read(&tty->termios_rwsem);
+	baud = tty_get_baud_rate(tty);
+	up_read(&tty->termios_rwsem);
+	tty_kref_put(tty);
+	return baud;
+}
+
 static int qtcpip_ldisc_open(struct tty_struct *tty)
 {
 	struct qtcpip_dev *qd;
@@ -290,6 +311,7 @@ static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
 	bool feed = flag == TTY_PARITY || flag == TTY_FRAME;
 
 	spin_lock_bh(&qd->lock);
+	qd->rx_seen++;
 	st->rx_errors++;
 	if (flag == TTY_OVERRUN)
 		st->rx_over_errors++;

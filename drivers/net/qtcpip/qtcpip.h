@@ -42,6 +42,9 @@ struct qtcpip_dev;
 #define QT_CMDF_INTERNAL	BIT(3)	/* issued by the engine itself */
 #define QT_CMDF_SYNC		BIT(4)	/* finals before its INFO are stale */
 #define QT_CMDF_CLOSE_OWED	BIT(5)	/* BC66 close ended on OK: CLOSE OK due */
+#define QT_CMDF_GARBLED		BIT(6)	/* probe after garbage: garbage again
+					 * instead of an answer: a wrong rate
+					 */
 
 /* One AT command, queued, in flight or done. Reference counted: the
  * queue and each waiter hold one.
@@ -116,6 +119,7 @@ enum qt_dev_state {
 	QT_DEV_READY,
 	QT_DEV_DEAD,			/* detached */
 	QT_DEV_UNSUPPORTED,		/* answers, but is no known module */
+	QT_DEV_BAD_RATE,		/* sends garbage: the tty's rate is wrong */
 };
 
 /* One attached module. Lives from ldisc open until the last reference is
@@ -201,6 +205,7 @@ struct qtcpip_dev {
 	/* Identity, read at init. */
 	const struct qt_dialect *forced;	/* QTCPIP_A_DIALECT, or NULL */
 	bool unsupported_logged;	/* said once what the module is */
+	bool bad_rate_logged;		/* said once that the rate is wrong */
 	char model[16];
 	char revision[48];
 	char imei[20];
@@ -209,6 +214,13 @@ struct qtcpip_dev {
 	u64 stray_finals;		/* final codes with no command */
 	u64 rx_dropped_bytes;		/* data with no socket to take it */
 	u64 urc_unknown;		/* lines no command and no URC owns */
+	/* Under lock: every byte from the tty but CR and LF, and every
+	 * final result or known URC they formed; bytes without lines mean
+	 * a wrong rate.
+	 */
+	u64 rx_seen;
+	u64 rx_known;
+	u64 rx_lined;			/* rx_seen at the last line or data */
 };
 
 extern int qtcpip_ldisc_num;
@@ -219,6 +231,7 @@ extern struct workqueue_struct *qtcpip_wq;
 int qtcpip_ldisc_register(void);
 void qtcpip_ldisc_unregister(void);
 int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
+unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd);
 size_t qtcpip_dev_write_room(struct qtcpip_dev *qd);
 bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
 unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd);

@@ -186,6 +186,9 @@ enum qtcpip_dev_state {
 	QTCPIP_DEV_UNSUPPORTED,	/* answers, but is no known module: see
 				 * QTCPIP_CMD_DEV_SET QTCPIP_A_DIALECT
 				 */
+	QTCPIP_DEV_BAD_RATE,	/* sends bytes but never an answer: the
+				 * tty's rate is not the module's
+				 */
 };
 
 enum qtcpip_sock_state {
