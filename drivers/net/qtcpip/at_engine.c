@@ -419,8 +419,11 @@ static void qt_cmd_timer(struct timer_list *t)
 		/* Or whatever made the module fall silent: the second
 		 * timeout in a row ends a data phase of a dialect that has
 		 * one, once per silence (only an answer resets the count).
+		 * Not while probing: a booting or garbling module misses
+		 * probes by nature, and the resync's ATI would hold the
+		 * probes up for a whole command deadline.
 		 */
-		if (qd->timeouts == 2 &&
+		if (qd->timeouts == 2 && qd->state != QT_DEV_PROBING &&
 		    (!qd->dialect || !qd->dialect->send_inline))
 			unsure = true;
 		if (unsure)
