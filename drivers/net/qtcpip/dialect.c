@@ -84,40 +84,51 @@ static const struct qt_errmap qt_uc20_ping_errors[] = {
 	.ping_done		= 0,	\
 	.ping_lost		= 569
 
+/* What each model of a command set shares (manual chapters 2 and 3). */
+#define QT_BC66_COMMAND_SET			\
+	.model			= QT_MODEL_BC66,	\
+	.max_conn		= 5,		\
+	.max_ctx		= 3,		\
+	.max_active_ctx		= 3,		\
+	.max_send		= 700,		\
+	.max_read		= 700,		\
+	.send_inline		= true,		\
+	.send_ok_final		= true,		\
+	.close_ok_final		= true,		\
+	.has_ipv6		= true,		\
+	.open_timeout_ms	= 40000,	\
+	.close_timeout_ms	= 60000
+
+/* AT+QICLOSE waits up to <timeout> (10 s) for the peer's FIN. */
+#define QT_UC20_COMMAND_SET			\
+	.model			= QT_MODEL_UC20,	\
+	.max_conn		= 12,		\
+	.max_ctx		= 16,		\
+	.max_active_ctx		= 3,		\
+	.max_send		= 1460,		\
+	.max_read		= 1500,		\
+	.has_pdp_cmds		= true,		\
+	.has_transparent	= true,		\
+	.has_servers		= true,		\
+	.open_timeout_ms	= 150000,	\
+	.close_timeout_ms	= 15000
+
+/* The 550-574 table of the BC66 manual, +QPING codes included. */
+#define QT_BC66_ERROR_TABLE			\
+	.err_first		= 550,		\
+	.err_last		= 574,		\
+	.errors			= qt_bc66_errors,	\
+	QT_PING_TABLE_5XX
+
 const struct qt_dialect qt_dialect_bc66 = {
-	.model			= QT_MODEL_BC66,
 	.name			= "bc66",
-	.max_conn		= 5,
-	.max_ctx		= 3,
-	.max_active_ctx		= 3,
-	.max_send		= 700,
-	.max_read		= 700,
-	.send_inline		= true,
-	.send_ok_final		= true,
-	.close_ok_final		= true,
-	.has_ipv6		= true,
-	.open_timeout_ms	= 40000,
-	.close_timeout_ms	= 60000,
-	.err_first		= 550,
-	.err_last		= 574,
-	.errors			= qt_bc66_errors,
-	QT_PING_TABLE_5XX,
+	QT_BC66_COMMAND_SET,
+	QT_BC66_ERROR_TABLE,
 };
 
 const struct qt_dialect qt_dialect_uc20 = {
-	.model			= QT_MODEL_UC20,
 	.name			= "uc20",
-	.max_conn		= 12,
-	.max_ctx		= 16,
-	.max_active_ctx		= 3,
-	.max_send		= 1460,
-	.max_read		= 1500,
-	.has_pdp_cmds		= true,
-	.has_transparent	= true,
-	.has_servers		= true,
-	.open_timeout_ms	= 150000,
-	/* AT+QICLOSE waits up to <timeout> (10 s) for the peer's FIN. */
-	.close_timeout_ms	= 15000,
+	QT_UC20_COMMAND_SET,
 	.err_first		= 552,
 	.err_last		= 574,
 	.errors			= qt_uc20_errors,
@@ -132,68 +143,28 @@ const struct qt_dialect qt_dialect_uc20 = {
  * some 50 ms after the OK of AT+QICLOSE (seen on a real BC660K).
  */
 static const struct qt_dialect qt_dialect_bc660k = {
-	.model			= QT_MODEL_BC66,
 	.name			= "bc660k",
-	.max_conn		= 5,
-	.max_ctx		= 3,
-	.max_active_ctx		= 3,
-	.max_send		= 700,
-	.max_read		= 700,
-	.send_inline		= true,
-	.send_ok_final		= true,
-	.close_ok_final		= true,
-	.has_ipv6		= true,
-	.open_timeout_ms	= 40000,
-	.close_timeout_ms	= 60000,
-	.err_first		= 550,
-	.err_last		= 574,
-	.errors			= qt_bc66_errors,
-	QT_PING_TABLE_5XX,
+	QT_BC66_COMMAND_SET,
+	QT_BC66_ERROR_TABLE,
 };
 
 /* BG96, BG95, BG77, BG600L: the UC20 command set with the 550-574 error
  * table of the BC66 manual (BG96 TCP/IP AT commands manual, chapter 4).
  */
 static const struct qt_dialect qt_dialect_bg96 = {
-	.model			= QT_MODEL_UC20,
 	.name			= "bg96",
-	.max_conn		= 12,
-	.max_ctx		= 16,
-	.max_active_ctx		= 3,
-	.max_send		= 1460,
-	.max_read		= 1500,
-	.has_pdp_cmds		= true,
-	.has_transparent	= true,
-	.has_servers		= true,
-	.open_timeout_ms	= 150000,
-	.close_timeout_ms	= 15000,
-	.err_first		= 550,
-	.err_last		= 574,
-	.errors			= qt_bc66_errors,
-	QT_PING_TABLE_5XX,
+	QT_UC20_COMMAND_SET,
+	QT_BC66_ERROR_TABLE,
 };
 
 /* EC2x, EG2x, EC200x, EG800K, UC200T: as the BG96, and URCs go to the port
  * AT+QURCCFG="urcport" names (often the USB AT port by default).
  */
 static const struct qt_dialect qt_dialect_ec2x = {
-	.model			= QT_MODEL_UC20,
 	.name			= "ec2x",
-	.max_conn		= 12,
-	.max_ctx		= 16,
-	.max_active_ctx		= 3,
-	.max_send		= 1460,
-	.max_read		= 1500,
-	.has_pdp_cmds		= true,
-	.has_transparent	= true,
-	.has_servers		= true,
+	QT_UC20_COMMAND_SET,
 	.has_urcport		= true,
-	.open_timeout_ms	= 150000,
-	.close_timeout_ms	= 15000,
-	.err_first		= 550,
-	.err_last		= 574,
-	.errors			= qt_bc66_errors,
-	QT_PING_TABLE_5XX,
+	QT_BC66_ERROR_TABLE,
 };
 
 static const struct qt_dialect *const qt_profiles[] = {
