@@ -154,21 +154,7 @@ static pid_t qt_cli_ctx(const char *ifname, const char *verb, bool idle)
 /* The state letter of task @pid (R: woken, not yet run on), or 0. */
 static char qt_task_state(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
+	return qt_proc_state(pid);
 }
 
 static int qt_cli_wait(pid_t pid)

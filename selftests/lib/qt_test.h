@@ -3,6 +3,8 @@
 #ifndef QT_TEST_H
 #define QT_TEST_H
 
+#include <time.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -172,6 +174,43 @@ static inline void qt_require_module(void)
 		exit(1);
 	}
 	close(fd);
+}
+
+/* The state letter of task @pid in /proc/<pid>/stat ('R' running or woken
+ * but not yet run, 'S' sleeping, 'D' uninterruptible...), or 0.
+ */
+static inline char qt_proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* 0 if thread @th ended within @timeout_ms (and was joined). */
+static inline int qt_join_ms(pthread_t th, int timeout_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(th, NULL, &ts);
 }
 
 #endif /* QT_TEST_H */

@@ -150,16 +150,7 @@ static void reader_start(struct reader *r, int fd)
 /* 0 if the reader returned within timeout_ms */
 static int reader_wait(struct reader *r, int timeout_ms)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return pthread_timedjoin_np(r->th, NULL, &ts);
+	return qt_join_ms(r->th, timeout_ms);
 }
 
 /* The socket failed with err: poll says so, SO_ERROR says err. */

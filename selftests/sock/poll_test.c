@@ -523,21 +523,7 @@ QT_TEST_F(poll, eintr_connect, 60)
 /* state letter of /proc/pid/stat ('S' sleeping, 'D' uninterruptible...) */
 static char proc_state(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] ? p[2] : 0;
+	return qt_proc_state(pid);
 }
 
 /* SIGKILL ends a process blocked in recv() or in a close() that flushes. */

@@ -97,16 +97,7 @@ static __attribute__((unused)) void *reader_fn(void *arg)
 
 static __attribute__((unused)) int reader_wait(struct reader *r, int timeout_ms)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return pthread_timedjoin_np(r->th, NULL, &ts);
+	return qt_join_ms(r->th, timeout_ms);
 }
 
 /* A connection to the echo server that echoes @n bytes exactly. */
