@@ -5,11 +5,13 @@
  * on the debug kernel; run-guest fails on the report).
  *
  * The window (the answer is in, the genl handler has not run on) is held
- * open from user space, on one CPU: the requester (the CLI) runs as
- * SCHED_IDLE, and once AT+QIACT=1 is on the wire a nice -20 thread spins;
- * the little CPU the handler takes to send AT+QIACT? then puts its
- * vruntime far ahead, so once woken by the answer it waits (about a
- * second) for the spinner to catch up. A SCHED_FIFO monitor watches the
+ * open from user space, on one CPU: once AT+QIACT=1 is on the wire (the
+ * emulator holds its OK 300 ms) the requester (the CLI) is made
+ * SCHED_IDLE and a nice -20 thread spins; the little CPU the handler
+ * takes to send AT+QIACT? then puts its vruntime far ahead, so once woken
+ * by the answer it waits for the spinner to stop. The requester starts as
+ * a normal task: as SCHED_IDLE its start-up alone (exec, netlink, much
+ * CPU under KASAN) put it so far ahead that it never sent AT+QIACT?. A SCHED_FIFO monitor watches the
  * UART's counters and the requester's state and detaches as soon as the
  * answer is in and the requester woken, then stops the spinner. Needs the
  * UC20 in slot 1 on a 16550 (counters in /proc/tty/driver/serial); skips
@@ -24,7 +26,9 @@
 #include "kselftest_harness.h"
 #include "qt_sock.h"
 
-#define QT_ROUND_BUDGET_MS	30000
+#define QT_ROUND_BUDGET_MS	75000
+/* Enough windows: the race was run. */
+#define QT_WINDOWS_ENOUGH	2
 #define QT_HOG_MAX_MS		3000
 
 /* The UART's tx and rx byte counts of ttyS<line>; 0 or -1. */
@@ -166,7 +170,7 @@ static int qt_cli_wait(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-QT_TEST_F(race, ctx_up_racing_detach, 60)
+QT_TEST_F(race, ctx_up_racing_detach, 150)
 {
 	/* "AT+QIACT=1\r" then "AT+QIACT?\r" */
 	const long qiact = 11, cmds = 11 + 10;
@@ -177,10 +181,11 @@ QT_TEST_F(race, ctx_up_racing_detach, 60)
 	char err[256] = "";
 	pthread_t hog;
 
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 300"));
 	ASSERT_EQ(0, pthread_create(&hog, NULL, qt_hog_main, &h));
 	ASSERT_EQ(0, qt_pin(0));
 	ASSERT_EQ(0, qt_fifo(20));
-	while (qt_now_ms() < t_end) {
+	while (qt_now_ms() < t_end && windows < QT_WINDOWS_ENOUGH) {
 		long tx0, rx0, tx = 0, rx = 0, rxq;
 		long long t, det;
 		bool sent = false, woken;
@@ -194,7 +199,7 @@ QT_TEST_F(race, ctx_up_racing_detach, 60)
 		rounds++;
 		ASSERT_EQ(0, qt_cli_wait(qt_cli_ctx(self->m.ifname, "down", false)));
 		ASSERT_EQ(0, qt_uart_counts(self->line, &tx0, &rx0));
-		up = qt_cli_ctx(self->m.ifname, "up", true);
+		up = qt_cli_ctx(self->m.ifname, "up", false);
 		ASSERT_LT(0, up);
 		/* AT+QIACT=1 on the wire: the spinner starts; then AT+QIACT?. */
 		t = qt_now_ms() + 20000;
@@ -202,6 +207,9 @@ QT_TEST_F(race, ctx_up_racing_detach, 60)
 			if (qt_uart_counts(self->line, &tx, &rx))
 				break;
 			if (tx >= tx0 + qiact && h.go < rounds) {
+				struct sched_param sp = { 0 };
+
+				sched_setscheduler(up, SCHED_IDLE, &sp);
 				pthread_mutex_lock(&h.mu);
 				h.go++;
 				pthread_cond_signal(&h.cv);
@@ -211,7 +219,11 @@ QT_TEST_F(race, ctx_up_racing_detach, 60)
 				sent = true;
 				break;
 			}
-			usleep(100);
+			/* Until AT+QIACT=1 is out the requester must run: a
+			 * FIFO reader of /proc at 10 kHz would starve it (on
+			 * the debug kernel, for the whole 20 s).
+			 */
+			usleep(h.go < rounds ? 5000 : 100);
 		}
 		/* Its answer in and the requester woken, not yet run on. */
 		rxq = rx;
@@ -249,11 +261,16 @@ QT_TEST_F(race, ctx_up_racing_detach, 60)
 	pthread_join(hog, NULL);
 	TH_LOG("%d rounds, %d detached in the window",
 	       rounds, windows);
-	EXPECT_LT(0, windows) TH_LOG("the window was never held: proves nothing");
+	EXPECT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
 	/* Attached again for the fixture's teardown, and usable. */
 	tcflush(self->m.ttyfd, TCIOFLUSH);
 	ASSERT_EQ(0, qt_mod_setd(&self->m, err, sizeof(err)))
 		TH_LOG("re-attach: %s", err);
+	/* A loaded host can starve the requester past every round: then
+	 * the race was not run, which is not a pass either.
+	 */
+	if (!windows)
+		SKIP(return, "the window was never held in %d rounds", rounds);
 }
 
 TEST_HARNESS_MAIN

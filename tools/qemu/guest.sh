@@ -54,6 +54,17 @@ for i in 0 1; do
 done
 kmsg "slot ttys: $QTCPIP_TTY0 $QTCPIP_TTY1"
 
+# Processes holding an emulator control port (a timed-out test's children
+# that are slow to die): the next test could not open it.
+vport_holders() {
+	local f
+	for f in /proc/[0-9]*/fd/*; do
+		case $(readlink "$f" 2>/dev/null) in
+		/dev/vport*) f=${f#/proc/}; echo "${f%%/*}" ;;
+		esac
+	done | sort -u
+}
+
 mkdir -p "$out/results"
 for t in $QTCPIP_TESTS; do
 	name=${t##*/}
@@ -66,6 +77,14 @@ for t in $QTCPIP_TESTS; do
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		kmsg "$name timed out; blocked tasks follow"
 		echo w > /proc/sysrq-trigger
+		for _ in $(seq 40); do
+			holders=$(vport_holders)
+			[ -z "$holders" ] && break
+			# shellcheck disable=SC2086
+			kill -9 $holders 2>/dev/null
+			sleep 0.5
+		done
+		[ -n "$holders" ] && kmsg "control port still held by $holders"
 	fi
 	kmsg "end $name rc=$rc"
 done
