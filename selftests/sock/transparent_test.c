@@ -521,13 +521,13 @@ QT_TEST_F(tp, siocoutq_races_the_writer, 90)
 	long long before, after = -1, end;
 	size_t sent = 0;
 
-	/* Off by default: after it the close leaves the connection open in
-	 * the module (no "+++" sent in 20 s; 6.1, one or two CPUs), a bug
-	 * of its own, not yet fixed. On the old code with two CPUs it oopses
-	 * in qt_ioctl (finding 11); one CPU cannot interleave the two.
+	/* On the old code with two CPUs it oopses in qt_ioctl (finding 11);
+	 * one CPU cannot interleave the two (QTCPIP_SMP=2 run-guest ...).
+	 * On any: the close must leave transparent mode. Each 8-byte write
+	 * once pushed the line's computed end a jiffy on: after 7000 of
+	 * them "+++" waited half a minute and the teardown found the
+	 * connection still open in the module.
 	 */
-	if (!getenv("QTCPIP_TP_OUTQ_STRESS"))
-		SKIP(return, "set QTCPIP_TP_OUTQ_STRESS=1 (close bug pending)");
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		TH_LOG("one CPU: the walks and the writer cannot overlap");
 	ASSERT_LT(0, sink);
@@ -569,8 +569,9 @@ QT_TEST_F(tp, siocoutq_races_the_writer, 90)
 	EXPECT_EQ(0, v);
 	EXPECT_LT(1000, (long)(sent / sizeof(chunk)))
 		TH_LOG("too few writes: the test proves nothing");
-	/* The module's count is only logged: on the debug kernel it once
-	 * came out 24 bytes short of what was sent (to be looked into).
+	/* The module's count is only logged: it can come out a few bytes
+	 * short of what was sent although the emulator's trace shows every
+	 * byte on the line (its socket-side count, to be looked into).
 	 */
 	for (i = 0; i < 100; i++) {
 		after = qt_emu_counter(self->m.ctl, "sock_tx");

@@ -8,6 +8,8 @@
  * are queued and written from a work item, resumed by write_wakeup.
  */
 
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/tty.h>
@@ -81,12 +83,15 @@ static void qtcpip_tx_work(struct work_struct *work)
  */
 unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd)
 {
-	unsigned long end;
+	u64 now = ktime_get_ns(), end;
 
 	spin_lock_bh(&qd->txlock);
-	end = qd->wire_end;
+	end = qd->wire_end_ns;
 	spin_unlock_bh(&qd->txlock);
-	return end;
+	/* In the past too: how long the line has been quiet counts. */
+	if (end <= now)
+		return jiffies - nsecs_to_jiffies(now - end);
+	return jiffies + nsecs_to_jiffies(end - now) + 1;
 }
 
 /* Bytes still on their way to the module: in our queue or in the tty
@@ -157,9 +162,13 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	if (!err) {
 		unsigned int baud = qd->tty ? tty_get_baud_rate(qd->tty) : 0;
 
-		/* 8N1: ten bits a byte. */
-		qd->wire_end = max(qd->wire_end, jiffies) +
-			       DIV_ROUND_UP(len * 10 * HZ, baud ?: 115200);
+		/* 8N1: ten bits a byte. In ns, not jiffies: rounding each
+		 * small write up to a jiffy put the end of 11000 8-byte
+		 * writes 44 s late, and "+++" waited for it.
+		 */
+		qd->wire_end_ns = max(qd->wire_end_ns, ktime_get_ns()) +
+				  div_u64((u64)len * 10 * NSEC_PER_SEC,
+					  baud ?: 115200);
 		qtcpip_tap(qd, '>', buf, len);
 		memcpy(qd->txbuf + qd->txhead + qd->txlen, buf, len);
 		qd->txlen += len;

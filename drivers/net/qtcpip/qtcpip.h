@@ -136,7 +136,7 @@ struct qtcpip_dev {
 	u8 *txbuf;
 	size_t txhead;			/* first byte not yet written */
 	size_t txlen;			/* bytes queued from txhead */
-	unsigned long wire_end;		/* jiffies: written bytes all sent */
+	u64 wire_end_ns;		/* ktime: written bytes all sent */
 	struct work_struct tx_work;
 
 	/* AT engine; lock protects everything below and the engine state of
