@@ -34,6 +34,11 @@ for a in chap pap-chap none; do
 	run "$QT" ctx set dev "$UC20" id 2 apn internet.test auth "$a"
 	expect "ctx set auth $a" 0 "auth $a\$" "$QT" ctx show dev "$UC20" id 2
 done
+# "+QICSGP: 1,"","bob","",1": an empty APN does not hide the user name.
+run "$QT" ctx set dev "$UC20" id 2 apn "" user bob auth pap
+expect "ctx show id 2: an empty APN, the user name still shown" 0 \
+	"^$UC20 ctx 2: inactive apn \"\" user \"bob\" auth pap$" \
+	"$QT" ctx show dev "$UC20" id 2
 run bash -c "echo 'pass word' | '$QT' ctx set dev '$UC20' id 3 apn x user u password -"
 check "ctx set password - reads it from stdin" test "$rc" = 0
 

@@ -114,6 +114,37 @@ QT_TEST_F(tcp, echo_small, 60)
 	EXPECT_EQ(0, close(fd));
 }
 
+/* QTCPIP_SEND_INFO: the module's AT+QISEND=<id>,0 answer (UC20 family);
+ * the BC66 has no such query.
+ */
+QT_TEST_F(tcp, send_info, 60)
+{
+	struct qtcpip_send_info si;
+	socklen_t sl = sizeof(si);
+	char buf[300];
+	int fd, r;
+
+	fd = tcp_open(self, variant, self->echo);
+	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
+	memset(buf, 'q', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, qt_set_timeo(fd, SO_RCVTIMEO, 10000));
+	/* Echoed: the module has sent all of it. */
+	ASSERT_EQ((ssize_t)sizeof(buf), recv(fd, buf, sizeof(buf), MSG_WAITALL));
+	memset(&si, 0xff, sizeof(si));
+	r = getsockopt(fd, SOL_QTCPIP, QTCPIP_SEND_INFO, &si, &sl);
+	if (!self->m.uc20) {
+		EXPECT_EQ(-1, r);
+		EXPECT_EQ(EOPNOTSUPP, errno);
+	} else {
+		ASSERT_EQ(0, r) TH_LOG("QTCPIP_SEND_INFO: %s", strerror(errno));
+		EXPECT_EQ(sizeof(si), sl);
+		EXPECT_EQ(sizeof(buf), si.total);
+		EXPECT_EQ(si.total, si.acked + si.unacked);
+	}
+	EXPECT_EQ(0, close(fd));
+}
+
 QT_TEST_F(tcp, connect_by_name, 60)
 {
 	struct sockaddr_qt sqt = qt_sqt("localhost", self->echo);

@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 
+#include "at_answer.h"
 #include "qtcpip.h"
 #include "sock.h"
 
@@ -586,6 +587,7 @@ static void qt_unknown_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	struct qt_cmd *cmd = qd->inflight;
+	struct qt_ans_geterror ge;
 
 	/* With echo off, the echo of our own command means that the module
 	 * rebooted (echo is on after boot) without a RDY we could see.
@@ -603,9 +605,9 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 		return;
 	}
 	if (cmd->geterror) {
-		if (!strncmp(ev->line, "+QIGETERROR:", 12) &&
-		    sscanf(ev->line + 12, "%d", &cmd->code) != 1)
-			cmd->code = 0;
+		if (!strncmp(ev->line, "+QIGETERROR:", 12))
+			cmd->code = qt_ans_geterror(ev->line, ev->line_len,
+						    &ge) ? 0 : ge.code;
 		return;
 	}
 	if (cmd->qs && !strncmp(ev->line, "+QIRD:", 6)) {

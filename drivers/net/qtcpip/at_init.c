@@ -11,6 +11,7 @@
 #include <linux/moduleparam.h>
 #include <linux/module.h>
 
+#include "at_answer.h"
 #include "qtcpip.h"
 #include "sock.h"
 
@@ -32,30 +33,23 @@ static bool qt_dead(struct qtcpip_dev *qd)
 	return READ_ONCE(qd->state) == QT_DEV_DEAD;
 }
 
-/* The first line of @resp that starts with @prefix, or NULL. */
-static const char *qt_resp_line(const char *resp, const char *prefix)
+/* The text of the first line of @resp that is a @kind into @dst ("" if
+ * none); whether there was one.
+ */
+static bool qt_ident_text(const char *resp, enum qt_ans_id_kind kind,
+			  char *dst, size_t size)
 {
-	size_t n = strlen(prefix);
+	struct qt_ans_ident id;
+	const char *l;
+	size_t n;
 
-	while (resp && *resp) {
-		if (!strncmp(resp, prefix, n))
-			return resp + n;
-		resp = strchr(resp, '\n');
-		if (resp)
-			resp++;
-	}
-	return NULL;
-}
-
-static void qt_copy_line(char *dst, size_t size, const char *src)
-{
-	size_t n = 0;
-
-	while (src[n] && src[n] != '\n' && n + 1 < size)
-		n++;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-	strim(dst);
+	dst[0] = '\0';
+	for (l = resp; (l = qt_ans_line(l, "", &n)); l += n)
+		if (!qt_ans_ident(l, n, &id) && id.kind == kind) {
+			strscpy(dst, id.text, size);
+			return true;
+		}
+	return false;
 }
 
 static char *qt_dialect_param;
@@ -70,18 +64,16 @@ static const struct qt_dialect *qt_find_model(const char *resp,
 					      const char **canon)
 {
 	const struct qt_dialect *d;
-	char line[48];
+	struct qt_ans_ident id;
+	const char *l;
+	size_t n;
 
-	while (resp && *resp) {
-		qt_copy_line(line, sizeof(line), resp);
-		if (strncmp(line, "Revision", 8)) {
-			d = qt_dialect_lookup(line, canon);
-			if (d)
-				return d;
-		}
-		resp = strchr(resp, '\n');
-		if (resp)
-			resp++;
+	for (l = resp; (l = qt_ans_line(l, "", &n)); l += n) {
+		if (qt_ans_ident(l, n, &id) || id.kind != QT_ANS_ID_NAME)
+			continue;
+		d = qt_dialect_lookup(id.text, canon);
+		if (d)
+			return d;
 	}
 	return NULL;
 }
@@ -105,6 +97,7 @@ static int qt_identify(struct qtcpip_dev *qd)
 	char resp[256], said[128];
 	const char *p, *canon = NULL;
 	const struct qt_dialect *d;
+	bool rev;
 	int err;
 
 	err = qt_exec(qd, 0, resp, sizeof(resp), "ATI");
@@ -113,9 +106,8 @@ static int qt_identify(struct qtcpip_dev *qd)
 	strscpy(said, resp, sizeof(said));
 	qt_flatten(said);
 	d = qt_find_model(resp, &canon);
-	p = qt_resp_line(resp, "Revision: ");
-	if (p)
-		qt_copy_line(qd->revision, sizeof(qd->revision), p);
+	rev = qt_ident_text(resp, QT_ANS_ID_REVISION, qd->revision,
+			    sizeof(qd->revision));
 	if (!d && !qt_exec(qd, 0, resp, sizeof(resp), "AT+CGMM")) {
 		d = qt_find_model(resp, &canon);
 		if (!d && resp[0]) {
@@ -124,10 +116,11 @@ static int qt_identify(struct qtcpip_dev *qd)
 			qt_flatten(said);
 		}
 	}
-	if (!p && !qt_exec(qd, 0, resp, sizeof(resp), "AT+GMR")) {
-		p = qt_resp_line(resp, "Revision: ");
-		qt_copy_line(qd->revision, sizeof(qd->revision), p ? p : resp);
-	}
+	if (!rev && !qt_exec(qd, 0, resp, sizeof(resp), "AT+GMR") &&
+	    !qt_ident_text(resp, QT_ANS_ID_REVISION, qd->revision,
+			   sizeof(qd->revision)))
+		qt_ident_text(resp, QT_ANS_ID_NAME, qd->revision,
+			      sizeof(qd->revision));
 	if (!d) {
 		d = READ_ONCE(qd->forced);
 		/* A write to the parameter frees the old string. */
@@ -162,10 +155,9 @@ static int qt_identify(struct qtcpip_dev *qd)
 		strreplace(qd->model, '|', '\0');
 	}
 
-	if (!qt_exec(qd, 0, resp, sizeof(resp), "AT+CGSN")) {
-		p = qt_resp_line(resp, "+CGSN: ");
-		qt_copy_line(qd->imei, sizeof(qd->imei), p ? p : resp);
-	}
+	if (!qt_exec(qd, 0, resp, sizeof(resp), "AT+CGSN") &&
+	    !qt_ident_text(resp, QT_ANS_ID_IMEI, qd->imei, sizeof(qd->imei)))
+		qt_ident_text(resp, QT_ANS_ID_NAME, qd->imei, sizeof(qd->imei));
 	return 0;
 }
 
@@ -211,9 +203,11 @@ int qt_force_dialect(struct qtcpip_dev *qd, const char *name)
  */
 int qt_query_contexts(struct qtcpip_dev *qd)
 {
-	char resp[512], addr[QT_ADDR_MAX];
+	struct qt_ans_qiact a;
+	char resp[512];
 	const char *p;
-	int id, st, type, err;
+	size_t n;
+	int err;
 
 	err = qt_exec(qd, 0, resp, sizeof(resp), "AT+QIACT?");
 	if (err)
@@ -221,16 +215,11 @@ int qt_query_contexts(struct qtcpip_dev *qd)
 	spin_lock_bh(&qd->lock);
 	memset(qd->ctx_active, 0, sizeof(qd->ctx_active));
 	memset(qd->ctx_addr, 0, sizeof(qd->ctx_addr));
-	for (p = resp; (p = qt_resp_line(p, "+QIACT: ")); ) {
-		addr[0] = '\0';
-		if (sscanf(p, "%d,%d,%d,\"%63[^\"]", &id, &st, &type, addr) >= 2 &&
-		    id > 0 && id <= QT_MAX_CTX) {
-			qd->ctx_active[id] = st == 1;
-			strscpy(qd->ctx_addr[id], addr, QT_ADDR_MAX);
-		}
-		p = strchr(p, '\n');
-		if (!p)
-			break;
+	for (p = resp; (p = qt_ans_line(p, "+QIACT:", &n)); p += n) {
+		if (qt_ans_qiact(p, n, &a) || a.ctx > QT_MAX_CTX)
+			continue;
+		qd->ctx_active[a.ctx] = a.state == 1;
+		strscpy(qd->ctx_addr[a.ctx], a.addr, QT_ADDR_MAX);
 	}
 	spin_unlock_bh(&qd->lock);
 	return 0;
@@ -256,14 +245,16 @@ static void qt_update_carrier(struct qtcpip_dev *qd)
  */
 static void qt_bc66_registered(struct qtcpip_dev *qd)
 {
+	struct qt_ans_cereg r;
 	char resp[64];
 	const char *p;
-	int n, stat, i;
+	size_t n;
+	int i;
 
 	if (qt_exec(qd, 0, resp, sizeof(resp), "AT+CEREG?"))
 		return;
-	p = qt_resp_line(resp, "+CEREG: ");
-	if (!p || sscanf(p, "%d,%d", &n, &stat) != 2 || (stat != 1 && stat != 5))
+	p = qt_ans_line(resp, "+CEREG:", &n);
+	if (!p || qt_ans_cereg(p, n, &r) || (r.stat != 1 && r.stat != 5))
 		return;
 	spin_lock_bh(&qd->lock);
 	for (i = 1; i <= qd->dialect->max_ctx; i++)

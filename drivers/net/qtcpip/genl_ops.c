@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "at_answer.h"
 #include "genl.h"
 #include "sock.h"
 
@@ -312,23 +313,18 @@ static int qt_genl_send(struct sk_buff *msg, void *hdr, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* Parse "+QICSGP: <type>,"<apn>","<user>","<pass>",<auth>" into @msg. */
+/* "+QICSGP: <type>,"<apn>","<user>","<pass>",<auth>" into @msg. */
 static int qt_genl_put_csgp(struct sk_buff *msg, const char *resp)
 {
-	char apn[100] = "", user[64] = "";
-	int type, auth = 0;
-	const char *p = strstr(resp, "+QICSGP: ");
+	struct qt_ans_qicsgp a;
+	size_t n;
+	const char *p = qt_ans_line(resp, "+QICSGP:", &n);
 
-	if (!p)
+	if (!p || qt_ans_qicsgp(p, n, &a))
 		return 0;
-	if (sscanf(p + 9, "%d,\"%99[^\"]\",\"%63[^\"]\"", &type, apn, user) < 1)
-		return 0;
-	p = strrchr(p, ',');
-	if (p && kstrtoint(p + 1, 10, &auth))
-		auth = 0;
-	if (nla_put_string(msg, QTCPIP_A_CTX_APN, apn) ||
-	    nla_put_string(msg, QTCPIP_A_CTX_USER, user) ||
-	    nla_put_u8(msg, QTCPIP_A_CTX_AUTH, auth))
+	if (nla_put_string(msg, QTCPIP_A_CTX_APN, a.apn) ||
+	    nla_put_string(msg, QTCPIP_A_CTX_USER, a.user) ||
+	    nla_put_u8(msg, QTCPIP_A_CTX_AUTH, a.auth))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -465,11 +461,13 @@ int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
 
 int qt_genl_dns_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct qt_ans_qidnscfg dns = {};
 	struct qtcpip_dev *qd;
-	char resp[256], pri[64] = "", sec[64] = "";
+	char resp[256];
 	struct sk_buff *msg;
 	const char *p;
-	int ctx, err, id;
+	int ctx, err;
+	size_t n;
 	void *hdr;
 
 	qd = qt_genl_pdp_dev(info, &ctx);
@@ -479,16 +477,16 @@ int qt_genl_dns_get(struct sk_buff *skb, struct genl_info *info)
 			   sizeof(resp), "AT+QIDNSCFG=%d", ctx);
 	if (err)
 		goto out;
-	p = strstr(resp, "+QIDNSCFG: ");
+	p = qt_ans_line(resp, "+QIDNSCFG:", &n);
 	if (p)
-		sscanf(p + 11, "%d,\"%63[^\"]\",\"%63[^\"]\"", &id, pri, sec);
+		qt_ans_qidnscfg(p, n, &dns);
 	err = -ENOMEM;
 	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_DNS_GET, &hdr);
 	if (!msg)
 		goto out;
 	if (nla_put_u8(msg, QTCPIP_A_CTX_ID, ctx) ||
-	    nla_put_string(msg, QTCPIP_A_DNS_PRIMARY, pri) ||
-	    nla_put_string(msg, QTCPIP_A_DNS_SECONDARY, sec)) {
+	    nla_put_string(msg, QTCPIP_A_DNS_PRIMARY, dns.pri) ||
+	    nla_put_string(msg, QTCPIP_A_DNS_SECONDARY, dns.sec)) {
 		nlmsg_free(msg);
 		err = -EMSGSIZE;
 		goto out;
@@ -831,10 +829,12 @@ static int qt_genl_cfg_name(struct qtcpip_dev *qd, struct genl_info *info,
 int qt_genl_cfg_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
+	struct qt_ans_qicfg cfg;
 	char resp[128];
 	struct sk_buff *msg;
 	const char *name, *p;
-	int n, err, v[2];
+	size_t len;
+	int n, err;
 	void *hdr;
 
 	if (IS_ERR(qd))
@@ -847,9 +847,9 @@ int qt_genl_cfg_get(struct sk_buff *skb, struct genl_info *info)
 			   sizeof(resp), "AT+QICFG=\"%s\"", name);
 	if (err)
 		goto out;
-	p = strchr(resp, ',');
+	p = qt_ans_line(resp, "+QICFG:", &len);
 	err = -EPROTO;
-	if (!p || sscanf(p + 1, "%d,%d", &v[0], &v[1]) < n) {
+	if (!p || qt_ans_qicfg(p, len, &cfg) || cfg.nval < n) {
 		GENL_SET_ERR_MSG(info, "unexpected answer from the module");
 		goto out;
 	}
@@ -858,8 +858,8 @@ int qt_genl_cfg_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		goto out;
 	if (nla_put_string(msg, QTCPIP_A_CFG_NAME, name) ||
-	    nla_put_u32(msg, QTCPIP_A_CFG_VALUE, v[0]) ||
-	    (n > 1 && nla_put_u32(msg, QTCPIP_A_CFG_VALUE, v[1]))) {
+	    nla_put_u32(msg, QTCPIP_A_CFG_VALUE, cfg.val[0]) ||
+	    (n > 1 && nla_put_u32(msg, QTCPIP_A_CFG_VALUE, cfg.val[1]))) {
 		nlmsg_free(msg);
 		err = -EMSGSIZE;
 		goto out;
@@ -959,10 +959,12 @@ out:
 int qt_genl_err_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
-	char resp[160], text[100] = "";
+	struct qt_ans_geterror ge = {};
+	char resp[160];
 	struct sk_buff *msg;
 	const char *p;
-	int err, code = 0;
+	size_t n;
+	int err;
 	void *hdr;
 
 	if (IS_ERR(qd))
@@ -971,18 +973,18 @@ int qt_genl_err_get(struct sk_buff *skb, struct genl_info *info)
 			   sizeof(resp), "AT+QIGETERROR");
 	if (err)
 		goto out;
-	p = strstr(resp, "+QIGETERROR: ");
+	p = qt_ans_line(resp, "+QIGETERROR:", &n);
 	if (p)
-		sscanf(p + 13, "%d, %99[^\n]", &code, text);
-	if (!text[0] && qt_dialect_errtext(qd->dialect, code))
-		strscpy(text, qt_dialect_errtext(qd->dialect, code),
-			sizeof(text));
+		qt_ans_geterror(p, n, &ge);
+	if (!ge.text[0] && qt_dialect_errtext(qd->dialect, ge.code))
+		strscpy(ge.text, qt_dialect_errtext(qd->dialect, ge.code),
+			sizeof(ge.text));
 	err = -ENOMEM;
 	msg = qt_genl_new_reply(qd, info, QTCPIP_CMD_ERR_GET, &hdr);
 	if (!msg)
 		goto out;
-	if (nla_put_u32(msg, QTCPIP_A_ERR_CODE, code) ||
-	    nla_put_string(msg, QTCPIP_A_ERR_TEXT, text)) {
+	if (nla_put_u32(msg, QTCPIP_A_ERR_CODE, ge.code) ||
+	    nla_put_string(msg, QTCPIP_A_ERR_TEXT, ge.text)) {
 		nlmsg_free(msg);
 		err = -EMSGSIZE;
 		goto out;
@@ -1035,20 +1037,16 @@ static void qt_snap_peer(struct qt_sock *qs, char *buf, size_t size)
 /* "+QISTATE: <id>,"<type>",...,<lport>,<state>,..." into @s. */
 static void qt_snap_qistate(struct qt_sock_snap *s, const char *resp)
 {
-	const char *p = strstr(resp, "+QISTATE: ");
-	char ip[64];
-	int id, rport, lport, state;
+	struct qt_ans_qistate st;
+	size_t n;
+	const char *p = qt_ans_line(resp, "+QISTATE:", &n);
 
-	if (!p)
+	if (!p || qt_ans_qistate(p, n, &st))
 		return;
-	if (sscanf(p + 10, "%d,\"%15[^\"]\",\"%63[^\"]\",%d,%d,%d", &id,
-		   s->mod_type, ip, &rport, &lport, &state) == 6 ||
-	    sscanf(p + 10, "%d,%15[^,],\"%63[^\"]\",%d,%d,%d", &id,
-		   s->mod_type, ip, &rport, &lport, &state) == 6) {
-		s->have_mod = true;
-		s->mod_state = state;
-		s->mod_lport = lport;
-	}
+	s->have_mod = true;
+	s->mod_state = st.state;
+	s->mod_lport = st.lport;
+	strscpy(s->mod_type, st.type, sizeof(s->mod_type));
 }
 
 static u32 qt_queue_bytes(struct sk_buff_head *q)

@@ -18,6 +18,7 @@
 #include <linux/sockios.h>
 #include <net/sock.h>
 
+#include "at_answer.h"
 #include "sock.h"
 
 int qtcpip_family = AF_QTCPIP_DEFAULT;
@@ -953,11 +954,12 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 			     int __user *optlen, int len)
 {
 	struct qtcpip_send_info info = {};
+	struct qt_ans_qisend a;
 	struct qtcpip_dev *qd;
-	unsigned long long t, a, u;
 	char resp[96];
 	const char *p;
 	int err, id = READ_ONCE(qs->id);
+	size_t n;
 
 	if (len < (int)sizeof(info))
 		return -EINVAL;
@@ -977,12 +979,12 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 		qtcpip_dev_put(qd);
 	if (err)
 		return err;
-	p = strstr(resp, "+QISEND: ");
-	if (!p || sscanf(p + 9, "%llu,%llu,%llu", &t, &a, &u) != 3)
+	p = qt_ans_line(resp, "+QISEND:", &n);
+	if (!p || qt_ans_qisend(p, n, &a))
 		return -EPROTO;
-	info.total = t;
-	info.acked = a;
-	info.unacked = u;
+	info.total = a.total;
+	info.acked = a.acked;
+	info.unacked = a.unacked;
 	if (put_user(sizeof(info), optlen) ||
 	    copy_to_user(optval, &info, sizeof(info)))
 		return -EFAULT;
