@@ -8,6 +8,7 @@
 #   make test            the whole test suite (QEMU, three kernels)
 #   make check           host-only tests and static checks
 #   make demo            boot QEMU with the module on an emulated modem
+#   make install-systemd the attach unit, udev rule and /etc/default/qtcpip
 
 # Default: the newest installed Debian headers, else the running kernel's.
 KDIR ?= $(or $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))), \
@@ -30,4 +31,16 @@ check:
 demo:
 	tools/demo
 
-.PHONY: all modules clean test check demo
+# Attaching at boot (Documentation/networking/qtcpip.rst); the module
+# itself is installed with DKMS. An existing /etc/default/qtcpip is kept.
+SYSTEMD_DIR ?= /etc/systemd/system
+UDEV_DIR ?= /etc/udev/rules.d
+install-systemd:
+	install -D -m 644 tools/systemd/qtcpip-attach@.service \
+		$(DESTDIR)$(SYSTEMD_DIR)/qtcpip-attach@.service
+	install -D -m 644 tools/systemd/70-qtcpip.rules $(DESTDIR)$(UDEV_DIR)/70-qtcpip.rules
+	test -e $(DESTDIR)/etc/default/qtcpip || \
+		install -D -m 644 tools/systemd/qtcpip.default $(DESTDIR)/etc/default/qtcpip
+	@echo "now: systemctl daemon-reload; udevadm control --reload"
+
+.PHONY: all modules clean test check demo install-systemd
