@@ -52,7 +52,7 @@ for i in 0 1; do
 	ldattach -d -s 115200 "$ldisc" "${TTYS[$i]}" > /dev/null 2>&1 < /dev/null &
 	pids+=($!)
 	new_dev() { dev=$(netdevs | grep -vxF -- "${before:-none}" | head -n1); [ -n "$dev" ]; }
-	wait_for 10 new_dev || dev=
+	wait_for 60 new_dev || dev=
 	devs+=("${dev:-none}")
 	run ip link set "${dev:-none}" up
 	check "${TTYS[$i]} is ${dev:-no netdev}: the module answered, its context is up (carrier)" \
@@ -141,7 +141,7 @@ echo "# \$ kill <ldattach pids>; rmmod qtcpip"
 kill "${pids[@]}" 2> /dev/null
 wait "${pids[@]}" 2> /dev/null
 gone() { [ -z "$(netdevs)" ]; }
-check "both netdevs are gone after ldattach ended" wait_for 5 gone
+check "both netdevs are gone after ldattach ended" wait_for 20 gone
 check "rmmod qtcpip" rmmod qtcpip
 rm -rf "$tmp"
 
