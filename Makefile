@@ -8,6 +8,7 @@
 #   make test            the whole test suite (QEMU, three kernels)
 #   make check           host-only tests and static checks
 #   make demo            boot QEMU with the module on an emulated modem
+#   make dkms-add        register the sources with DKMS (then dkms install)
 #   make install-systemd the attach unit, udev rule and /etc/default/qtcpip
 
 # Default: the newest installed Debian headers, else the running kernel's.
@@ -31,6 +32,15 @@ check:
 demo:
 	tools/demo
 
+# The sources DKMS builds from, in /usr/src/qtcpip-<version>: only what
+# Kbuild reads ("dkms add ." would copy build/ with its guest runs too).
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dkms-add:
+	mkdir -p /usr/src/qtcpip-$(DKMS_VERSION)
+	tar -cf - dkms.conf Makefile Kbuild Kconfig drivers include | \
+		tar -xf - -C /usr/src/qtcpip-$(DKMS_VERSION)
+	dkms add qtcpip/$(DKMS_VERSION)
+
 # Attaching at boot (Documentation/networking/qtcpip.rst); the module
 # itself is installed with DKMS. An existing /etc/default/qtcpip is kept.
 SYSTEMD_DIR ?= /etc/systemd/system
@@ -43,4 +53,4 @@ install-systemd:
 		install -D -m 644 tools/systemd/qtcpip.default $(DESTDIR)/etc/default/qtcpip
 	@echo "now: systemctl daemon-reload; udevadm control --reload"
 
-.PHONY: all modules clean test check demo install-systemd
+.PHONY: all modules clean test check demo dkms-add install-systemd

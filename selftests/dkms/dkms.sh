@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# DKMS as a user runs it, on the host, as root: "dkms add" a copy of the
-# source tree (what a release tarball holds), "dkms build" and "dkms
+# DKMS as a user runs it, on the host, as root: "make dkms-add" (the
+# sources to /usr/src/qtcpip-<version>, dkms add), "dkms build" and "dkms
 # install" for each installed Debian kernel (-k: the host runs another
 # one), check the installed module with modinfo, then "dkms remove" and
 # check that nothing of qtcpip is left in the DKMS tree or /lib/modules.
@@ -59,15 +59,11 @@ trap cleanup EXIT
 check "dkms.conf names $name $ver and both Debian kernels have headers" \
 	test "$name" = qtcpip -a -n "$ver" -a "${#kvers[@]}" -ge 2
 
-# "dkms add <dir>" as the documentation has it ("dkms add ."), which
-# copies the tree to $src, from a copy of what a release carries (the
-# files Kbuild reads, dkms.conf, the Makefile) rather than a work tree
-# with its build/ directory.
-tmp=$(mktemp -d)
-tar -cf - dkms.conf Makefile Kbuild Kconfig drivers include | tar -xf - -C "$tmp"
-check "dkms add <source tree> registers $name/$ver" \
-	eval 'run dkms add "$tmp" && [ -f "$src/dkms.conf" ] && dkms status "$name/$ver" | grep -q added'
-rm -rf "$tmp"
+# make dkms-add, as the documentation has it: the sources Kbuild reads
+# go to $src, and dkms add registers them.
+check "make dkms-add registers $name/$ver from $src" \
+	eval 'run make -s dkms-add && [ -f "$src/dkms.conf" ] && [ ! -e "$src/build" ] &&
+	      dkms status "$name/$ver" | grep -q added'
 
 for k in "${kvers[@]}"; do
 	t0=$(date +%s)
