@@ -25,7 +25,9 @@
  *   down push \r\n+QIURC: "recv",<id>,<P>\r\n<P bytes>\r\n  (no command)
  *
  * It also reports the bytes the emulator counted on the line per payload
- * byte (both directions). Figures only: nothing here is a timing test.
+ * byte (both directions), and marks each measurement in the emulator's
+ * trace for tools/bench/turnaround.py. Figures only: nothing here is a
+ * timing test.
  * Output: TAP, one "# BENCH key=value..." line per measurement.
  */
 #include <errno.h>
@@ -79,6 +81,19 @@ static struct form frame(const struct qt_mod *m, const char *dir, int id)
 
 static int test_no;
 
+/*
+ * Marks in the emulator's trace around a measurement, for
+ * tools/bench/turnaround.py ("mark" is only a trace note).
+ */
+static void mark(const struct qt_mod *m, unsigned int baud, const char *dir)
+{
+	if (dir)
+		qt_emu(m->ctl, "mark bench model=%s baud=%u dir=%s", m->model,
+		       baud, dir);
+	else
+		qt_emu(m->ctl, "mark end");
+}
+
 static void result(const struct qt_mod *m, unsigned int baud, const char *dir,
 		   int id, size_t n, long long ms, long long line_bytes, int err)
 {
@@ -121,10 +136,13 @@ static void bench_up(const struct qt_mod *m, unsigned int baud, size_t n)
 	}
 	id = qt_conn_id(fd);
 	qt_fill(data, n, 1);
+	mark(m, baud, "up");
 	l0 = line_count(m);
 	t0 = qt_now_ms();
 	r = qt_sink_upload(fd, data, n, NULL, 600000, got, sizeof(got));
-	result(m, baud, "up", id, n, qt_now_ms() - t0, line_count(m) - l0, -r);
+	t0 = qt_now_ms() - t0;
+	mark(m, baud, NULL);
+	result(m, baud, "up", id, n, t0, line_count(m) - l0, -r);
 	close(fd);
 	free(data);
 }
@@ -145,13 +163,16 @@ static void bench_down(const struct qt_mod *m, unsigned int baud, size_t n,
 	}
 	id = qt_conn_id(fd);
 	/* the source starts at once: time from the connect to the last byte */
+	mark(m, baud, dir);
 	l0 = line_count(m);
 	t0 = qt_now_ms();
 	r = qt_xfer(fd, NULL, 0, rx, n, 600000);
+	t0 = qt_now_ms() - t0;
+	mark(m, baud, NULL);
 	qt_source_gen(want, n, &st);
 	if (!r && qt_diff(want, rx, n) >= 0)
 		r = -EBADMSG;
-	result(m, baud, dir, id, n, qt_now_ms() - t0, line_count(m) - l0, -r);
+	result(m, baud, dir, id, n, t0, line_count(m) - l0, -r);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -5,6 +5,8 @@
 # the guest once per model and line rate (run-guest --emu-args "--baud N")
 # with qtcpip-bench inside, and prints a table. Figures, not a pass/fail
 # test: it fails only if a transfer did not complete or came back wrong.
+# Then the driver's turnaround times on the line, from the emulator's
+# trace of each run (tools/bench/turnaround.py).
 #
 #   tools/bench/run-bench.sh [--kernel 6.1|6.12|debug] [--models "bc66 uc20"]
 #                            [--bauds "115200 921600"]
@@ -27,6 +29,7 @@ runs=$QTCPIP_BUILD/bench/runs
 mkdir -p "$runs"
 all=$runs/bench-$kernel.txt
 : > "$all"
+traces=()
 fail=0
 for model in $models; do
 	for baud in $bauds; do
@@ -37,6 +40,7 @@ for model in $models; do
 			--tests build/bench/qtcpip-bench --out "$out" \
 			> "$runs/$kernel-$model-$baud.log" 2>&1 || fail=1
 		tap=$out/results/qtcpip-bench.tap
+		traces+=("$out/mdm0.trace")
 		if ! grep -q '^# BENCH' "$tap" 2>/dev/null; then
 			qt_log "no figures from $model at $baud baud: see $runs/$kernel-$model-$baud.log"
 			fail=1
@@ -68,6 +72,13 @@ BEGIN {
 	       kv("baud"), kv("dir"), kv("goodput"), kv("bound"), kv("ratio"),
 	       kv("chunk"), kv("line_per_byte"), kv("measured_line_per_byte")
 }' "$all"
+echo
+echo "Turnaround: the line idle, waiting for the driver"
+"$QTCPIP_TOP/tools/bench/turnaround.py" "${traces[@]}" || {
+	qt_log "no marked spans in the emulator traces"
+	fail=1
+}
+"$QTCPIP_TOP/tools/bench/turnaround.py" --kv "${traces[@]}" >> "$all" 2>/dev/null
 cat <<'EOT'
 
 bound = baud / 10 * chunk / line_per_chunk: one AT command in flight, its
@@ -79,6 +90,8 @@ line/B (theory): line bytes per payload byte of a full-size chunk:
   down-push  \r\n+QIURC: "recv",<id>,P\r\n + P bytes + \r\n   (P: 700 / 1500)
 meas/B (emu): bytes the emulator counted on its line (both ways) per
 payload byte during the transfer.
+Turnaround: see tools/bench/turnaround.py; n / median / p99 in us; idle
+share: the gaps' sum over the span.
 EOT
 echo "# figures in $all"
 exit $fail
