@@ -21,7 +21,8 @@ The module's side of the trace is stamped when the emulator hands bytes
 to QEMU, which it does once their time on the paced line has passed;
 the driver's side when the emulator reads them from QEMU. So each figure
 is the driver's reaction time as the line sees it (guest scheduling,
-QEMU's serial path and the driver together). "idle" is the sum of all
+QEMU's serial path and the driver together); a guest that reads slower
+than the line rate leaves a backlog in QEMU's socket, which adds to it. "idle" is the sum of all
 three kinds of gap as a share of the span: line time the bound does not
 count but the driver spends.
 
