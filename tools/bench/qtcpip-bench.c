@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * qtcpip-bench: TCP goodput of AF_QTCPIP sockets through an emulated
- * module, in the QEMU guest, against the bound the AT framing allows.
+ * module, in the QEMU guest, against the bound the AT framing allows,
+ * with the latency, concurrency and cost figures around it.
  *
- *   qtcpip-bench [--slot N] [--seconds S]
+ *   qtcpip-bench [--slot N] [--seconds S] [--conc-seconds S] [--echoes K]
  *
  * Attaches the module of slot N ($QTCPIP_MODEMS: bc66 or uc20), sets the
  * guest's tty to the emulator's line rate (read from its control channel;
@@ -12,6 +13,14 @@
  *   up           guest -> host, counted sink (tools/testsrv), random bytes
  *   down buffer  host -> guest, the source's stream, buffer access mode
  *   down push    host -> guest, direct push access mode
+ *   echo         K round trips of 1 byte (buffer and push mode), against
+ *                the wire time of the line bytes they cost
+ *   mem-idle     kernel memory per connected, silent socket (all IDs)
+ *   conc-down    all connectIDs (5 BC66, 12 UC20) reading at once: the
+ *                aggregate against the bound, Jain's fairness index, the
+ *                kernel memory per busy socket
+ *
+ * and the guest's CPU time per MiB moved for the transfers.
  *
  * The bound: with one AT command in flight, each payload chunk of P bytes
  * costs L bytes on the line, command and response in turn (stop and wait),
@@ -25,16 +34,22 @@
  *   down push \r\n+QIURC: "recv",<id>,<P>\r\n<P bytes>\r\n  (no command)
  *
  * It also reports the bytes the emulator counted on the line per payload
- * byte (both directions). Figures only: nothing here is a timing test.
- * Output: TAP, one "# BENCH key=value..." line per measurement.
+ * byte (both directions), and marks each measurement in the emulator's
+ * trace for tools/bench/turnaround.py. Figures only: nothing here is a
+ * timing test; a measurement fails only if it could not be made or its
+ * data came back wrong. Output: TAP, one "# BENCH key=value..." line per
+ * measurement.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "qt_sock.h"
@@ -79,8 +94,128 @@ static struct form frame(const struct qt_mod *m, const char *dir, int id)
 
 static int test_no;
 
+/*
+ * CPU cost: the guest's busy time, all CPUs' wall time less their idle
+ * time (/proc/stat's idle and iowait, which the kernel measures on entry
+ * and exit of idle rather than by sampling ticks as it does user and
+ * system time), so it includes ksoftirqd, kworkers and the tty's flip
+ * work; and this process's own (getrusage), so that the rest is the
+ * kernel's work on behalf of the line and the sockets.
+ */
+struct cost {
+	double busy_s, self_s;
+};
+
+static void cost_snap(struct cost *c)
+{
+	unsigned long long v[5] = { 0 };
+	struct timespec ts;
+	struct rusage ru;
+	FILE *f = fopen("/proc/stat", "r");
+	double idle = 0;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	if (f) {
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1],
+			   &v[2], &v[3], &v[4]) == 5)
+			idle = (double)(v[3] + v[4]) / sysconf(_SC_CLK_TCK);
+		fclose(f);
+	}
+	c->busy_s = sysconf(_SC_NPROCESSORS_ONLN) *
+		    (ts.tv_sec + ts.tv_nsec / 1e9) - idle;
+	getrusage(RUSAGE_SELF, &ru);
+	c->self_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* " cpu_ms_per_mib=.. self_ms_per_mib=.." since c0 for n bytes moved */
+static void cost_print(const struct cost *c0, size_t n)
+{
+	struct cost c1;
+	double mib = n / 1048576.0;
+
+	cost_snap(&c1);
+	if (!n)
+		mib = 1;
+	printf(" cpu_ms_per_mib=%.0f self_ms_per_mib=%.0f",
+	       (c1.busy_s - c0->busy_s) * 1000 / mib,
+	       (c1.self_s - c0->self_s) * 1000 / mib);
+}
+
+/*
+ * Kernel memory in kB: the slab caches' objects in use (/proc/slabinfo,
+ * active objects x size: sockets, skbs up to a page, the engine's
+ * records) and all memory in use (/proc/meminfo: total - free - buffers
+ * - cached, which also sees page-sized allocations but is noisier).
+ */
+struct kmem {
+	double slab, used;
+};
+
+static void kmem_snap(struct kmem *k)
+{
+	long long total = 0, free_ = 0, buffers = 0, cached = 0, v;
+	char line[128], key[64];
+	FILE *f;
+	int fd;
+
+	/*
+	 * Without these a few sockets' worth of memory does not show: SLUB
+	 * counts the objects of its per-CPU slabs as in use until they are
+	 * flushed, and meminfo's counters lag in per-CPU deltas.
+	 */
+	qt_shrink_slabs();
+	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			perror("stat_refresh");
+		close(fd);
+	}
+	k->slab = qt_slab_bytes() / 1024.0;
+	f = fopen("/proc/meminfo", "r");
+	k->used = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63[^:]: %lld", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "MemTotal"))
+			total = v;
+		else if (!strcmp(key, "MemFree"))
+			free_ = v;
+		else if (!strcmp(key, "Buffers"))
+			buffers = v;
+		else if (!strcmp(key, "Cached"))
+			cached = v;
+	}
+	fclose(f);
+	k->used = total - free_ - buffers - cached;
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/*
+ * Marks in the emulator's trace around a measurement, for
+ * tools/bench/turnaround.py ("mark" is only a trace note).
+ */
+static void mark(const struct qt_mod *m, unsigned int baud, const char *dir)
+{
+	if (dir)
+		qt_emu(m->ctl, "mark bench model=%s baud=%u dir=%s", m->model,
+		       baud, dir);
+	else
+		qt_emu(m->ctl, "mark end");
+}
+
 static void result(const struct qt_mod *m, unsigned int baud, const char *dir,
-		   int id, size_t n, long long ms, long long line_bytes, int err)
+		   int id, size_t n, long long ms, long long line_bytes,
+		   const struct cost *c0, int err)
 {
 	struct form f = frame(m, dir, id);
 	double good = ms > 0 ? n * 1000.0 / ms : 0;
@@ -88,11 +223,14 @@ static void result(const struct qt_mod *m, unsigned int baud, const char *dir,
 
 	printf("# BENCH model=%s baud=%u dir=%s bytes=%zu ms=%lld goodput=%.0f "
 	       "bound=%.0f ratio=%.3f chunk=%zu line_per_chunk=%zu "
-	       "line_per_byte=%.3f measured_line_per_byte=%.3f\n",
+	       "line_per_byte=%.3f measured_line_per_byte=%.3f",
 	       m->model, baud, dir, n, ms, good, bound,
 	       bound > 0 ? good / bound : 0, f.payload, f.line,
 	       (double)f.line / f.payload,
 	       n ? (double)line_bytes / n : 0);
+	if (c0)
+		cost_print(c0, n);
+	printf("\n");
 	printf("%sok %d - %s %u baud %s: %.0f B/s = %.1f%% of %.0f B/s%s%s\n",
 	       err ? "not " : "", ++test_no, m->model, baud, dir, good,
 	       bound > 0 ? 100 * good / bound : 0, bound,
@@ -109,22 +247,27 @@ static long long line_count(const struct qt_mod *m)
 static void bench_up(const struct qt_mod *m, unsigned int baud, size_t n)
 {
 	unsigned char *data = malloc(n);
+	struct cost c0;
 	long long t0, l0;
 	char got[64];
 	int fd, r, id;
 
 	fd = qt_open(m, SOCK_STREAM, QTCPIP_MODE_BUFFER, qt_srv("TCP_SINK"));
 	if (fd < 0) {
-		result(m, baud, "up", 0, n, 0, 0, -fd);
+		result(m, baud, "up", 0, n, 0, 0, NULL, -fd);
 		free(data);
 		return;
 	}
 	id = qt_conn_id(fd);
 	qt_fill(data, n, 1);
+	mark(m, baud, "up");
 	l0 = line_count(m);
+	cost_snap(&c0);
 	t0 = qt_now_ms();
 	r = qt_sink_upload(fd, data, n, NULL, 600000, got, sizeof(got));
-	result(m, baud, "up", id, n, qt_now_ms() - t0, line_count(m) - l0, -r);
+	t0 = qt_now_ms() - t0;
+	mark(m, baud, NULL);
+	result(m, baud, "up", id, n, t0, line_count(m) - l0, &c0, -r);
 	close(fd);
 	free(data);
 }
@@ -135,23 +278,28 @@ static void bench_down(const struct qt_mod *m, unsigned int baud, size_t n,
 	const char *dir = mode ? "down-push" : "down-buffer";
 	unsigned char *rx = malloc(n), *want = malloc(n);
 	uint32_t st = 1;
+	struct cost c0;
 	long long t0, l0;
 	int fd, r, id;
 
 	fd = qt_socket(m->ifname, SOCK_STREAM, mode);
 	if (fd < 0 || qt_connect_port(fd, qt_srv("TCP_SOURCE"))) {
-		result(m, baud, dir, 0, n, 0, 0, errno);
+		result(m, baud, dir, 0, n, 0, 0, NULL, errno);
 		goto out;
 	}
 	id = qt_conn_id(fd);
 	/* the source starts at once: time from the connect to the last byte */
+	mark(m, baud, dir);
 	l0 = line_count(m);
+	cost_snap(&c0);
 	t0 = qt_now_ms();
 	r = qt_xfer(fd, NULL, 0, rx, n, 600000);
+	t0 = qt_now_ms() - t0;
+	mark(m, baud, NULL);
 	qt_source_gen(want, n, &st);
 	if (!r && qt_diff(want, rx, n) >= 0)
 		r = -EBADMSG;
-	result(m, baud, dir, id, n, qt_now_ms() - t0, line_count(m) - l0, -r);
+	result(m, baud, dir, id, n, t0, line_count(m) - l0, &c0, -r);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -159,15 +307,282 @@ out:
 	free(want);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* one of the emulator's configured delays (qt_mod_attach sets 0), or -1 */
+static long long emu_knob(const struct qt_mod *m, const char *name)
+{
+	char r[QT_EMU_REPLY_MAX];
+
+	if (qt_emu_cmd(m->ctl, r, sizeof(r), "state"))
+		return -1;
+	return qt_kv(r, name, -1);
+}
+
+/*
+ * Latency: k round trips of 1 byte through the echo server, against the
+ * time the bytes the emulator counted on the line (commands, answers,
+ * URCs, both directions, the same bytes as its trace) take at the line
+ * rate. The emulator's SEND OK delay holds the next command back, so it
+ * is subtracted; its other delays (open, DNS/ping rtt) do not apply here
+ * and are printed.
+ */
+static void bench_echo(const struct qt_mod *m, unsigned int baud, int mode,
+		       int k)
+{
+	const char *dir = mode ? "echo-push" : "echo-buffer";
+	double *rtt = calloc(k, sizeof(*rtt)), t, wire_us, med, p99, net;
+	long long l0, line, send_delay = emu_knob(m, "send_delay_ms");
+	long long open_delay = emu_knob(m, "open_delay_ms");
+	long long rtt_ms = emu_knob(m, "rtt_ms");
+	unsigned char c = 'x', got;
+	int fd, i, err = 0;
+
+	fd = qt_open(m, SOCK_STREAM, mode, qt_srv("TCP_ECHO"));
+	if (fd < 0 || !rtt) {
+		err = fd < 0 ? -fd : ENOMEM;
+		goto out;
+	}
+	qt_set_timeo(fd, SO_RCVTIMEO, 10000);
+	/* one round trip first: the connection's first URCs are not counted */
+	if (send(fd, &c, 1, 0) != 1 || recv(fd, &got, 1, MSG_WAITALL) != 1) {
+		err = errno ? errno : EIO;
+		goto out;
+	}
+	usleep(200000);
+	mark(m, baud, dir);
+	l0 = line_count(m);
+	for (i = 0; i < k; i++) {
+		c = 'a' + i % 26;
+		t = now_us();
+		if (send(fd, &c, 1, 0) != 1 ||
+		    recv(fd, &got, 1, MSG_WAITALL) != 1) {
+			err = errno ? errno : EIO;
+			break;
+		}
+		rtt[i] = now_us() - t;
+		if (got != c) {
+			err = EBADMSG;
+			break;
+		}
+	}
+	/* the line settles (the last SEND OK, a last empty read) */
+	usleep(100000);
+	line = line_count(m) - l0;
+	mark(m, baud, NULL);
+	if (err)
+		goto out;
+	qsort(rtt, k, sizeof(*rtt), cmp_double);
+	med = rtt[k / 2];
+	p99 = rtt[(k * 99 + 99) / 100 - 1];
+	wire_us = (double)line / k * 10 * 1e6 / baud;
+	net = med - (send_delay > 0 ? send_delay * 1000.0 : 0);
+	printf("# BENCH model=%s baud=%u dir=%s round_trips=%d rtt_med_us=%.0f "
+	       "rtt_p99_us=%.0f line_bytes_per_rt=%.1f wire_us=%.0f "
+	       "rtt_ratio=%.3f send_delay_ms=%lld open_delay_ms=%lld "
+	       "rtt_ms=%lld\n", m->model, baud, dir, k, med, p99,
+	       (double)line / k, wire_us, wire_us > 0 ? net / wire_us : 0,
+	       send_delay, open_delay, rtt_ms);
+out:
+	printf("%sok %d - %s %u baud %s%s%s\n", err ? "not " : "", ++test_no,
+	       m->model, baud, dir, err ? ": " : "", err ? strerror(err) : "");
+	fflush(stdout);
+	if (fd >= 0)
+		close(fd);
+	free(rtt);
+}
+
+/*
+ * Kernel memory per idle socket: n sockets connected to the counting
+ * sink, which sends nothing until it has its header: /proc/meminfo's
+ * deltas with them open, per socket.
+ */
+static void bench_mem_idle(const struct qt_mod *m, unsigned int baud, int n)
+{
+	struct kmem k0, k1;
+	int fd[16], i, err = 0, open_ = 0;
+
+	/* what earlier sockets left is freed after an RCU grace period */
+	sleep(1);
+	kmem_snap(&k0);
+	for (i = 0; i < n; i++) {
+		fd[i] = qt_open(m, SOCK_STREAM, QTCPIP_MODE_BUFFER,
+				qt_srv("TCP_SINK"));
+		if (fd[i] < 0) {
+			err = -fd[i];
+			break;
+		}
+		open_++;
+	}
+	usleep(500000);
+	kmem_snap(&k1);
+	for (i = 0; i < open_; i++)
+		close(fd[i]);
+	if (!err)
+		printf("# BENCH model=%s baud=%u dir=mem-idle sockets=%d "
+		       "slab_kb_per_sock=%.1f used_kb_per_sock=%.1f\n",
+		       m->model, baud, n, (k1.slab - k0.slab) / n, (k1.used - k0.used) / n);
+	printf("%sok %d - %s %u baud %d idle sockets%s%s\n",
+	       err ? "not " : "", ++test_no, m->model, baud, n,
+	       err ? ": " : "", err ? strerror(err) : "");
+	fflush(stdout);
+	qt_emu_wait_no_conns(m->ctl, 20000, NULL, 0);
+}
+
+struct conc {
+	struct qt_flow *f;
+	int n;
+	long long t0, t_base, t_mem;
+	bool mem_done;
+	size_t base[16];
+	struct cost c0;
+	struct kmem busy;
+};
+
+/*
+ * The window starts 1 s in (connects and the first reads are over); the
+ * busy sockets' memory is taken halfway through it.
+ */
+static void conc_hook(void *arg)
+{
+	struct conc *c = arg;
+	long long now = qt_now_ms();
+	int i;
+
+	if (!c->t_base && now - c->t0 >= 1000) {
+		c->t_base = now;
+		for (i = 0; i < c->n; i++)
+			c->base[i] = c->f[i].rx_off;
+		cost_snap(&c->c0);
+	}
+	if (!c->mem_done && now >= c->t_mem) {
+		kmem_snap(&c->busy);
+		c->mem_done = true;
+	}
+}
+
+/*
+ * Concurrency: n sockets (all the module's connectIDs) read the source's
+ * stream at once in buffer access mode for `seconds`: the aggregate
+ * against the down-buffer bound, and Jain's fairness index over the
+ * sockets' goodput, (sum x)^2 / (n * sum x^2): 1 when all are equal,
+ * 1/n when one socket has it all. Also the kernel memory per busy socket
+ * (receive queues in use) and the CPU cost.
+ */
+static void bench_conc(const struct qt_mod *m, unsigned int baud, int n,
+		       int seconds)
+{
+	struct qt_flow f[16];
+	struct conc c = { .f = f, .n = n };
+	struct kmem k0;
+	unsigned char *want = NULL;
+	double g[16], sum = 0, sq = 0, lmin = 0, lmax = 0, line = 0, bound;
+	size_t cap = (size_t)baud / 10 * (seconds + 2), most = 0, moved = 0;
+	uint32_t st = 1;
+	long long t_end;
+	int i, r, err = 0, open_ = 0;
+
+	if (n > 16)
+		n = c.n = 16;
+	if (cap > (1 << 20))
+		cap = 1 << 20;		/* the source's stream length */
+	memset(f, 0, sizeof(f));
+	sleep(1);
+	kmem_snap(&k0);
+	for (i = 0; i < n; i++) {
+		f[i].fd = qt_open(m, SOCK_STREAM, QTCPIP_MODE_BUFFER,
+				  qt_srv("TCP_SOURCE"));
+		if (f[i].fd < 0) {
+			err = -f[i].fd;
+			break;
+		}
+		open_++;
+		f[i].rx = malloc(cap);
+		f[i].rx_len = cap;
+		if (!f[i].rx) {
+			err = ENOMEM;
+			break;
+		}
+	}
+	if (err)
+		goto out;
+	mark(m, baud, "conc-down");
+	c.t0 = qt_now_ms();
+	c.t_mem = c.t0 + 1000 + seconds * 500;
+	r = qt_flows_run(f, n, (1 + seconds) * 1000, conc_hook, &c, 100);
+	t_end = qt_now_ms();
+	mark(m, baud, NULL);
+	if (r && r != -ETIMEDOUT) {
+		err = -r;
+		goto out;
+	}
+	if (!c.t_base || t_end <= c.t_base) {
+		err = ETIME;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (f[i].rx_off > most)
+			most = f[i].rx_off;
+	want = malloc(most ? most : 1);
+	if (!want) {
+		err = ENOMEM;
+		goto out;
+	}
+	qt_source_gen(want, most, &st);
+	for (i = 0; i < n; i++) {
+		struct form fm = frame(m, "down-buffer", qt_conn_id(f[i].fd));
+
+		if (qt_diff(want, f[i].rx, f[i].rx_off) >= 0)
+			err = EBADMSG;
+		g[i] = (f[i].rx_off - c.base[i]) * 1000.0 / (t_end - c.t_base);
+		moved += f[i].rx_off - c.base[i];
+		sum += g[i];
+		sq += g[i] * g[i];
+		lmin = !i || g[i] < lmin ? g[i] : lmin;
+		lmax = !i || g[i] > lmax ? g[i] : lmax;
+		line += (double)fm.line / fm.payload / n;
+	}
+	bound = baud / 10.0 / line;
+	printf("# BENCH model=%s baud=%u dir=conc-down sockets=%d "
+	       "window_ms=%lld goodput=%.0f bound=%.0f ratio=%.3f jain=%.3f "
+	       "sock_min=%.0f sock_max=%.0f busy_slab_kb_per_sock=%.1f "
+	       "busy_used_kb_per_sock=%.1f",
+	       m->model, baud, n, t_end - c.t_base, sum, bound, sum / bound,
+	       sq > 0 ? sum * sum / (n * sq) : 0, lmin, lmax,
+	       c.mem_done ? (c.busy.slab - k0.slab) / n : 0,
+	       c.mem_done ? (c.busy.used - k0.used) / n : 0);
+	cost_print(&c.c0, moved);
+	for (i = 0; i < n; i++)
+		printf("%s%.0f", i ? "," : " per_sock=", g[i]);
+	printf("\n");
+out:
+	printf("%sok %d - %s %u baud %d sockets at once%s%s\n",
+	       err ? "not " : "", ++test_no, m->model, baud, n,
+	       err ? ": " : "", err ? strerror(err) : "");
+	fflush(stdout);
+	for (i = 0; i < open_; i++) {
+		close(f[i].fd);
+		free(f[i].rx);
+	}
+	free(want);
+	qt_emu_wait_no_conns(m->ctl, 30000, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "slot", 1, NULL, 's' }, { "seconds", 1, NULL, 't' },
+		{ "conc-seconds", 1, NULL, 'c' }, { "echoes", 1, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int baud = 0;
 	char reply[QT_EMU_REPLY_MAX], err[256] = "";
-	int slot = 0, seconds = 8, o, ctl;
+	int slot = 0, seconds = 8, conc_seconds = 6, echoes = 40, o, ctl;
 	struct qt_mod m;
 	size_t up, down;
 
@@ -176,6 +591,10 @@ int main(int argc, char **argv)
 			slot = atoi(optarg);
 		else if (o == 't')
 			seconds = atoi(optarg);
+		else if (o == 'c')
+			conc_seconds = atoi(optarg);
+		else if (o == 'e' && atoi(optarg) > 0)
+			echoes = atoi(optarg);
 		else
 			return 2;
 	}
@@ -197,7 +616,7 @@ int main(int argc, char **argv)
 		printf("1..1\nnot ok 1 - attach: %s\n", err);
 		return 1;
 	}
-	printf("1..3\n# %s on %s (%s) at %u baud, guest tty set to match\n",
+	printf("1..7\n# %s on %s (%s) at %u baud, guest tty set to match\n",
 	       m.model, m.tty, m.ifname, baud);
 	/* about `seconds` of line time at the bound of each direction */
 	up = (size_t)baud / 10 * seconds * (m.uc20 ? 95 : 48) / 100;
@@ -207,6 +626,10 @@ int main(int argc, char **argv)
 	bench_up(&m, baud, up);
 	bench_down(&m, baud, down, QTCPIP_MODE_BUFFER);
 	bench_down(&m, baud, down, QTCPIP_MODE_PUSH);
+	bench_echo(&m, baud, QTCPIP_MODE_BUFFER, echoes);
+	bench_echo(&m, baud, QTCPIP_MODE_PUSH, echoes);
+	bench_mem_idle(&m, baud, m.nconn);
+	bench_conc(&m, baud, m.nconn, conc_seconds);
 	qt_mod_detach(&m);
 	return 0;
 }

@@ -1,22 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# TCP goodput of AF_QTCPIP sockets through the emulated BC66 and UC20 at
-# 115200 and 921600 baud, as a share of what the AT framing allows: boots
-# the guest once per model and line rate (run-guest --emu-args "--baud N")
-# with qtcpip-bench inside, and prints a table. Figures, not a pass/fail
-# test: it fails only if a transfer did not complete or came back wrong.
+# Benchmark of AF_QTCPIP sockets through the emulated BC66 and UC20 at
+# 115200 and 921600 baud: boots the guest once per model and line rate
+# (run-guest --emu-args "--baud N") with qtcpip-bench inside, and prints
+# tables: goodput as a share of what the AT framing allows, the driver's
+# turnaround times on the line (tools/bench/turnaround.py over the
+# emulator's trace), all connectIDs at once (aggregate, Jain fairness),
+# 1-byte echo latency against its wire time, CPU time per MiB and kernel
+# memory per socket. Figures, not a pass/fail test: it fails only if a
+# measurement could not be made or its data came back wrong.
 #
 #   tools/bench/run-bench.sh [--kernel 6.1|6.12|debug] [--models "bc66 uc20"]
-#                            [--bauds "115200 921600"]
+#                            [--bauds "115200 921600"] [--full]
+#
+# The default is the short run of make test (about 300 s on an idle
+# 2-core host); --full moves 3-4 times the data per measurement.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
-kernel=6.1 models="bc66 uc20" bauds="115200 921600"
+kernel=6.1 models="bc66 uc20" bauds="115200 921600" full=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
 	--models) models=$2; shift ;;
 	--bauds) bauds=$2; shift ;;
+	--full) full=1 ;;
 	*) qt_die "unknown option $1" ;;
 	esac
 	shift
@@ -27,6 +35,18 @@ runs=$QTCPIP_BUILD/bench/runs
 mkdir -p "$runs"
 all=$runs/bench-$kernel.txt
 : > "$all"
+# the guest runs test programs without arguments: a wrapper carries them
+if [ -n "$full" ]; then
+	bench_args="--seconds 24 --conc-seconds 20 --echoes 200"
+else
+	bench_args="--seconds 5 --conc-seconds 8 --echoes 40"
+fi
+mkdir -p "$runs/args-$kernel"
+wrapper=$runs/args-$kernel/qtcpip-bench
+printf '#!/bin/sh\nexec %q %s\n' "$QTCPIP_BUILD/bench/qtcpip-bench" \
+	"$bench_args" > "$wrapper"
+chmod +x "$wrapper"
+traces=()
 fail=0
 for model in $models; do
 	for baud in $bauds; do
@@ -34,9 +54,10 @@ for model in $models; do
 		qt_log "$model at $baud baud on $kernel"
 		"$QTCPIP_TOP/tools/qemu/run-guest" --kernel "$kernel" \
 			--modem "$model" --emu-args "--baud $baud" \
-			--tests build/bench/qtcpip-bench --out "$out" \
+			--tests "$wrapper" --out "$out" \
 			> "$runs/$kernel-$model-$baud.log" 2>&1 || fail=1
 		tap=$out/results/qtcpip-bench.tap
+		traces+=("$out/mdm0.trace")
 		if ! grep -q '^# BENCH' "$tap" 2>/dev/null; then
 			qt_log "no figures from $model at $baud baud: see $runs/$kernel-$model-$baud.log"
 			fail=1
@@ -47,7 +68,7 @@ for model in $models; do
 	done
 done
 
-# One row per measurement.
+# One row per measurement and kind.
 awk '
 function kv(k,   i, a) {
 	for (i = 3; i <= NF; i++) {
@@ -58,16 +79,78 @@ function kv(k,   i, a) {
 	return ""
 }
 BEGIN {
-	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s\n", "model", "baud",
-	       "direction", "goodput", "bound", "ratio", "chunk", "line/B", "meas/B"
-	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s\n", "", "", "", "B/s",
-	       "B/s", "", "bytes", "theory", "emu"
+	printf "Goodput, one socket\n"
+	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s %8s %8s\n", "model",
+	       "baud", "direction", "goodput", "bound", "ratio", "chunk",
+	       "line/B", "meas/B", "cpu", "self"
+	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s %8s %8s\n", "", "", "",
+	       "B/s", "B/s", "", "bytes", "theory", "emu", "ms/MiB", "ms/MiB"
 }
-/^# BENCH/ {
-	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s\n", kv("model"),
+/^# BENCH/ && $0 ~ / dir=(up|down-buffer|down-push) / {
+	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s %8s %8s\n", kv("model"),
 	       kv("baud"), kv("dir"), kv("goodput"), kv("bound"), kv("ratio"),
-	       kv("chunk"), kv("line_per_byte"), kv("measured_line_per_byte")
+	       kv("chunk"), kv("line_per_byte"), kv("measured_line_per_byte"),
+	       kv("cpu_ms_per_mib"), kv("self_ms_per_mib")
 }' "$all"
+echo
+awk '
+function kv(k,   i, a) {
+	for (i = 3; i <= NF; i++) {
+		split($i, a, "=")
+		if (a[1] == k)
+			return a[2]
+	}
+	return ""
+}
+BEGIN {
+	printf "All connectIDs at once, buffer access mode, host -> guest\n"
+	printf "%-5s %7s %5s %9s %9s %6s %6s %8s %8s %8s %8s %8s\n", "model",
+	       "baud", "socks", "aggr", "bound", "ratio", "jain", "min",
+	       "max", "busy", "idle", "cpu"
+	printf "%-5s %7s %5s %9s %9s %6s %6s %8s %8s %8s %8s %8s\n", "", "",
+	       "", "B/s", "B/s", "", "", "B/s", "B/s", "kB/sock", "kB/sock",
+	       "ms/MiB"
+}
+/^# BENCH/ && / dir=mem-idle / { idle[kv("model") kv("baud")] = kv("slab_kb_per_sock") }
+/^# BENCH/ && / dir=conc-down / {
+	printf "%-5s %7s %5s %9s %9s %6s %6s %8s %8s %8s %8s %8s\n",
+	       kv("model"), kv("baud"), kv("sockets"), kv("goodput"),
+	       kv("bound"), kv("ratio"), kv("jain"), kv("sock_min"),
+	       kv("sock_max"), kv("busy_slab_kb_per_sock"),
+	       idle[kv("model") kv("baud")], kv("cpu_ms_per_mib")
+}' "$all"
+echo
+awk '
+function kv(k,   i, a) {
+	for (i = 3; i <= NF; i++) {
+		split($i, a, "=")
+		if (a[1] == k)
+			return a[2]
+	}
+	return ""
+}
+BEGIN {
+	printf "1-byte echo round trip\n"
+	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s %s\n", "model", "baud",
+	       "mode", "median", "p99", "line", "wire", "ratio",
+	       "emulator delays"
+	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s\n", "", "", "", "us", "us",
+	       "B/rt", "us", ""
+}
+/^# BENCH/ && / dir=echo-/ {
+	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s send=%sms open=%sms rtt=%sms\n",
+	       kv("model"), kv("baud"), kv("dir"), kv("rtt_med_us"),
+	       kv("rtt_p99_us"), kv("line_bytes_per_rt"), kv("wire_us"),
+	       kv("rtt_ratio"), kv("send_delay_ms"), kv("open_delay_ms"),
+	       kv("rtt_ms")
+}' "$all"
+echo
+echo "Turnaround: the line idle, waiting for the driver"
+"$QTCPIP_TOP/tools/bench/turnaround.py" "${traces[@]}" || {
+	qt_log "no marked spans in the emulator traces"
+	fail=1
+}
+"$QTCPIP_TOP/tools/bench/turnaround.py" --kv "${traces[@]}" >> "$all" 2>/dev/null
 cat <<'EOT'
 
 bound = baud / 10 * chunk / line_per_chunk: one AT command in flight, its
@@ -79,6 +162,16 @@ line/B (theory): line bytes per payload byte of a full-size chunk:
   down-push  \r\n+QIURC: "recv",<id>,P\r\n + P bytes + \r\n   (P: 700 / 1500)
 meas/B (emu): bytes the emulator counted on its line (both ways) per
 payload byte during the transfer.
+cpu / self: guest CPU time (wall less /proc/stat idle: the bench, the
+tty and socket work, kworkers, softirqs) / the bench process's own
+(getrusage) per MiB moved; TCG-emulated CPU time, for comparisons.
+jain: Jain's fairness index over the sockets' goodput (1: equal shares).
+busy / idle: kernel slab objects (/proc/slabinfo) per socket, with all
+connectIDs reading at once / connected and silent (a few kB of noise).
+echo ratio: (median round trip - emulator's SEND OK delay) / wire time of
+the line bytes per round trip at the line rate.
+Turnaround: see tools/bench/turnaround.py; n / median / p99 in us; idle
+share: the gaps' sum over the span.
 EOT
 echo "# figures in $all"
 exit $fail

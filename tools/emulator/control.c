@@ -144,9 +144,10 @@ static void state_all(struct buf *r)
 	int i, first = 1;
 
 	buf_printf(r, "ok model=%s at=%s echo=%d cfun=%d baud=%u lasterr=%d "
-		   "send_pending=%d conns=", M.model == BC66 ? "bc66" : "uc20",
+		   "send_pending=%d open_delay_ms=%u send_delay_ms=%u "
+		   "rtt_ms=%u conns=", M.model == BC66 ? "bc66" : "uc20",
 		   mode_name(), M.echo, M.cfun, serial_baud(), M.lasterr,
-		   M.send_pending);
+		   M.send_pending, M.open_delay_ms, M.send_delay_ms, M.rtt_ms);
 	for (i = 0; i < M.nconn; i++) {
 		if (conn_get(i)) {
 			buf_printf(r, "%s%d", first ? "" : ",", i);
