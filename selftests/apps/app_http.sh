@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Unmodified curl, wget and python3 over each module's TCP, and names
+# through the module's resolver (getaddrinfo): curl downloads 1 MiB from
+# a host HTTP server byte-exact through each module, wget 1 MiB through
+# the UC20 and 128 KiB through the BC66 (whose 700-byte AT+QIRD reads
+# make a MiB take 90 s: a second one adds time, not coverage); python3's
+# urllib fetches a page; getent ahosts (glibc's getaddrinfo) and python
+# resolve apps.test, which only the emulators' host table knows.
+. "$(dirname "$0")/lib.sh"
+apps_setup
+url=http://apps.test:$QTCPIP_APPS_HTTP
+
+for dev in "$BC66" "$UC20"; do
+	m=$([ "$dev" = "$BC66" ] && echo BC66 || echo UC20)
+	app "$dev" 60 getent ahosts apps.test
+	app_case "$m: getaddrinfo (getent ahosts) resolves apps.test through the module" \
+		'[ $rc = 0 ] && grep -q "^127\.0\.0\.1 " "$WORK/app.out" && grep -q "getaddrinfo apps.test through the module: ok" "$WORK/app.err"'
+
+	app "$dev" 240 curl -sS -o "$WORK/curl.bin" "$url/1m.bin"
+	app_case "$m: curl downloads 1 MiB over HTTP byte-exact" \
+		'[ $rc = 0 ] && moved && [ "$(sha "$WORK/curl.bin")" = "$(sha "$APPS/www/1m.bin")" ]'
+	rm -f "$WORK/curl.bin"
+
+	f=1m.bin
+	[ "$m" = BC66 ] && f=128k.bin
+	if have wget; then
+		app "$dev" 240 wget -q -O "$WORK/wget.bin" "$url/$f"
+		app_case "$m: wget downloads $f over HTTP byte-exact" \
+			'[ $rc = 0 ] && moved && [ "$(sha "$WORK/wget.bin")" = "$(sha "$APPS/www/$f")" ]'
+		rm -f "$WORK/wget.bin"
+	else
+		skip "$m: wget: not installed (tools/setup.sh)"
+	fi
+
+	app "$dev" 60 python3 -c "import urllib.request, socket
+print(socket.getaddrinfo('apps.test', 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])
+print(urllib.request.urlopen('$url/hello.txt', timeout=50).read().decode(), end='')"
+	app_case "$m: python3 resolves and fetches a page with urllib" \
+		'[ $rc = 0 ] && moved && grep -qx "127.0.0.1" "$WORK/app.out" && grep -q "^hello from the host, through the module$" "$WORK/app.out"'
+done
+ctl_done
