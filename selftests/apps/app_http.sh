@@ -40,6 +40,13 @@ done
 app "$BC66" 60 getent ahosts nonexistent.invalid
 app_case "BC66: getaddrinfo of an unknown name fails (EAI_NONAME)" \
 	'[ $rc = 2 ] && grep -q "getaddrinfo nonexistent.invalid through the module: Name or service not known" "$WORK/app.err"'
+# The older calls: getent hosts (gethostbyname2), perl (gethostbyname_r).
+app "$UC20" 60 getent hosts apps.test
+app_case "UC20: gethostbyname2 (getent hosts) resolves apps.test through the module" \
+	'[ $rc = 0 ] && grep -Eq "^127\.0\.0\.1 +apps\.test" "$WORK/app.out" && grep -q "gethostbyname apps.test through the module: ok" "$WORK/app.err"'
+app "$UC20" 60 perl -MSocket -e 'print inet_ntoa(scalar gethostbyname("apps.test")), "\n"'
+app_case "UC20: perl's gethostbyname resolves apps.test through the module" \
+	'[ $rc = 0 ] && grep -qx "127.0.0.1" "$WORK/app.out" && grep -q "gethostbyname apps.test through the module: ok" "$WORK/app.err"'
 # A static program: LD_PRELOAD cannot reach it, qtcpip-run says so.
 app "$BC66" 30 busybox true
 app_case "qtcpip-run warns that a static program (busybox) is out of its reach" \

@@ -12,7 +12,7 @@
  * program's descriptor (keeping FD_CLOEXEC). Unix sockets, netlink, raw
  * sockets and (without QTCPIP_ALL=1) loopback destinations stay local.
  *
- * Name lookups: getaddrinfo(), gethostbyname() and gethostbyname2() ask
+ * Name lookups: getaddrinfo() and gethostbyname{,2}{,_r}() ask
  * the module's resolver (AT+QIDNSGIP through libqtcpip); names it does
  * not know fall back to the C library (so /etc/hosts still works).
  *
@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,8 +76,11 @@ static ssize_t (*real_sendmsg)(int, const struct msghdr *, int);
 static int (*real_close)(int);
 static int (*real_getaddrinfo)(const char *, const char *,
 			       const struct addrinfo *, struct addrinfo **);
-static struct hostent *(*real_gethostbyname)(const char *);
 static struct hostent *(*real_gethostbyname2)(const char *, int);
+static int (*real_gethostbyname_r)(const char *, struct hostent *, char *,
+				   size_t, struct hostent **, int *);
+static int (*real_gethostbyname2_r)(const char *, int, struct hostent *,
+				    char *, size_t, struct hostent **, int *);
 
 static int opt_all, opt_debug, opt_no_dns;
 static const char *opt_dev;
@@ -131,8 +135,9 @@ __attribute__((constructor)) static void qt_init(void)
 	real_sendmsg = sym("sendmsg");
 	real_close = sym("close");
 	real_getaddrinfo = sym("getaddrinfo");
-	real_gethostbyname = sym("gethostbyname");
 	real_gethostbyname2 = sym("gethostbyname2");
+	real_gethostbyname_r = sym("gethostbyname_r");
+	real_gethostbyname2_r = sym("gethostbyname2_r");
 	opt_all = env_on("QTCPIP_ALL");
 	opt_debug = env_on("QTCPIP_RUN_DEBUG");
 	opt_no_dns = env_on("QTCPIP_NO_DNS");
@@ -553,56 +558,104 @@ EXPORT int getaddrinfo(const char *node, const char *service,
 	return ret;
 }
 
-/* gethostbyname()'s static result, as the C library's. */
-static struct {
-	struct hostent h;
-	char name[QTCPIP_HOST_MAX];
-	char *aliases[1];
-	char *list[QTCPIP_RESOLVE_MAX + 1];
-	unsigned char addr[QTCPIP_RESOLVE_MAX][16];
-} hb;
-
-static struct hostent *module_hostent(const char *name, int af)
+/*
+ * A hostent of the module's answer for @name in @buf (as
+ * gethostbyname_r() lays it out): 0, ERANGE when @buf is too small, or
+ * -1 when the module has no address of family @af for it.
+ */
+static int module_hostent(const char *name, int af, struct hostent *h,
+			  char *buf, size_t len)
 {
 	struct qtcpip_resolved r;
+	size_t size = af == AF_INET6 ? 16 : 4, nlen = strlen(name) + 1, need;
+	unsigned char a[QTCPIP_RESOLVE_MAX][16];
 	unsigned int i, n = 0;
-	int size = af == AF_INET6 ? 16 : 4;
+	char **list;
+	int err;
 
-	if (qtcpip_resolve(opt_dev, 0, name, &r, NULL, 0))
-		return NULL;
-	memset(&hb, 0, sizeof(hb));
-	snprintf(hb.name, sizeof(hb.name), "%s", name);
+	err = qtcpip_resolve(opt_dev, 0, name, &r, NULL, 0);
+	dbg("qtcpip-preload: gethostbyname %s through the module: %s", name,
+	    err ? strerror(-err) : "ok");
+	if (err)
+		return -1;
 	for (i = 0; i < r.naddr; i++)
-		if (inet_pton(af, r.addr[i], hb.addr[n]) == 1) {
-			hb.list[n] = (char *)hb.addr[n];
+		if (inet_pton(af, r.addr[i], a[n]) == 1)
 			n++;
-		}
 	if (!n)
-		return NULL;
-	hb.h.h_name = hb.name;
-	hb.h.h_aliases = hb.aliases;
-	hb.h.h_addrtype = af;
-	hb.h.h_length = size;
-	hb.h.h_addr_list = hb.list;
-	return &hb.h;
+		return -1;
+	/* pointers first (aligned), then the addresses, then the name */
+	need = (n + 2) * sizeof(char *) + n * size + nlen;
+	if ((uintptr_t)buf % sizeof(char *))
+		return ERANGE;
+	if (len < need)
+		return ERANGE;
+	list = (char **)buf;
+	for (i = 0; i < n; i++) {
+		list[i] = buf + (n + 2) * sizeof(char *) + i * size;
+		memcpy(list[i], a[i], size);
+	}
+	list[n] = NULL;
+	list[n + 1] = NULL;	/* the empty alias list */
+	h->h_addr_list = list;
+	h->h_aliases = &list[n + 1];
+	h->h_name = buf + (n + 2) * sizeof(char *) + n * size;
+	memcpy(h->h_name, name, nlen);
+	h->h_addrtype = af;
+	h->h_length = size;
+	return 0;
 }
+
+EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret,
+			    char *buf, size_t len, struct hostent **result,
+			    int *h_errnop)
+{
+	int err;
+
+	if (module_name(name) && (af == AF_INET || af == AF_INET6)) {
+		err = module_hostent(name, af, ret, buf, len);
+		if (err >= 0) {
+			*result = err ? NULL : ret;
+			if (err)
+				*h_errnop = NETDB_INTERNAL;
+			return err;
+		}
+	}
+	return real_gethostbyname2_r(name, af, ret, buf, len, result, h_errnop);
+}
+
+EXPORT int gethostbyname_r(const char *name, struct hostent *ret, char *buf,
+			   size_t len, struct hostent **result, int *h_errnop)
+{
+	int err;
+
+	if (module_name(name)) {
+		err = module_hostent(name, AF_INET, ret, buf, len);
+		if (err >= 0) {
+			*result = err ? NULL : ret;
+			if (err)
+				*h_errnop = NETDB_INTERNAL;
+			return err;
+		}
+	}
+	return real_gethostbyname_r(name, ret, buf, len, result, h_errnop);
+}
+
+/* gethostbyname()'s static result, as the C library's. */
+static struct hostent hb;
+static union {
+	char buf[1024];
+	char *align;
+} hb_buf;
 
 EXPORT struct hostent *gethostbyname2(const char *name, int af)
 {
-	struct hostent *h;
-
-	if (!module_name(name) || (af != AF_INET && af != AF_INET6))
-		return real_gethostbyname2(name, af);
-	h = module_hostent(name, af);
-	return h ? h : real_gethostbyname2(name, af);
+	if (module_name(name) && (af == AF_INET || af == AF_INET6) &&
+	    !module_hostent(name, af, &hb, hb_buf.buf, sizeof(hb_buf.buf)))
+		return &hb;
+	return real_gethostbyname2(name, af);
 }
 
 EXPORT struct hostent *gethostbyname(const char *name)
 {
-	struct hostent *h;
-
-	if (!module_name(name))
-		return real_gethostbyname(name);
-	h = module_hostent(name, AF_INET);
-	return h ? h : real_gethostbyname(name);
+	return gethostbyname2(name, AF_INET);
 }
