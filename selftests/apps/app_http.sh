@@ -17,7 +17,7 @@ for dev in "$BC66" "$UC20"; do
 	app_case "$m: getaddrinfo (getent ahosts) resolves apps.test through the module" \
 		'[ $rc = 0 ] && grep -q "^127\.0\.0\.1 " "$WORK/app.out" && grep -q "getaddrinfo apps.test through the module: ok" "$WORK/app.err"'
 
-	f=1m.bin
+	f=$BIG
 	[ "$m" = BC66 ] && f=128k.bin
 	if have wget; then
 		app "$dev" 240 wget -q -O "$WORK/wget.bin" "$url/$f"

@@ -11,7 +11,7 @@ url=https://apps.test:$QTCPIP_APPS_HTTPS
 
 for dev in "$BC66" "$UC20"; do
 	m=$([ "$dev" = "$BC66" ] && echo BC66 || echo UC20)
-	f=1m.bin
+	f=$BIG
 	[ "$m" = BC66 ] && f=128k.bin
 	app "$dev" 240 curl -sS --cacert "$APPS/ca.pem" -o "$WORK/tls.bin" "$url/$f"
 	app_case "$m: curl downloads $f over HTTPS byte-exact, the server's certificate verified" \

@@ -4,7 +4,7 @@
  * from inside one (run by app_preload.sh under qtcpip-run --all, or
  * without --all for the loopback case):
  *
- *   preload_test TCP_ECHO_PORT UDP_ECHO_PORT [local]
+ *   preload_test TCP_ECHO_PORT UDP_ECHO_PORT [local|v4only]
  *
  * A TCP socket with FD_CLOEXEC, O_NONBLOCK and SO_KEEPALIVE/SO_RCVBUF set
  * before connect() becomes an AF_QTCPIP socket at connect() keeping all
@@ -12,7 +12,10 @@
  * socket connects at once (as AF_INET UDP does) and echoes; an
  * unconnected UDP socket moves at its first sendto() and takes later
  * sendto()s to the same peer; unix sockets stay unix sockets. With
- * "local" (no --all), loopback connections stay AF_INET. TAP output.
+ * "local" (no --all), loopback connections stay AF_INET. An IPv4-mapped
+ * IPv6 destination goes through the module as IPv4; with "v4only" (a
+ * module without IPv6: the UC20) an AF_INET6 socket to ::1 stays the
+ * program's own. TAP output.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -104,6 +107,8 @@ int main(int argc, char **argv)
 	struct sockaddr_in udp = { .sin_family = AF_INET };
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fam = family(), local = argc > 3 && !strcmp(argv[3], "local");
+	int v4only = argc > 3 && !strcmp(argv[3], "v4only");
+	struct sockaddr_in6 six = { .sin6_family = AF_INET6 };
 	int fd, fd2, one = 1, rcvbuf = 32768, ret, e, sv[2];
 	struct pollfd p;
 	char detail[160];
@@ -191,6 +196,38 @@ int main(int argc, char **argv)
 	check(ret == 6, "UDP: a later sendto to the same peer is sent", detail);
 	close(fd);
 
+	/* IPv6: a mapped IPv4 address goes as IPv4 */
+	six.sin6_port = tcp.sin_port;
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &six.sin6_addr);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd < 0) {
+		/* a kernel without IPv6 (the debug kernel's tinyconfig) */
+		printf("ok %d IPv6 cases # SKIP no AF_INET6 in this kernel\n", ++n);
+		v4only = 0;
+		goto unix_sockets;
+	}
+	ret = connect(fd, (struct sockaddr *)&six, sizeof(six));
+	snprintf(detail, sizeof(detail), "connect %d, domain %d", ret,
+		 sock_domain(fd));
+	check(ret == 0 && sock_domain(fd) == fam && echo(fd, "mapped\n", 30000),
+	      "IPv6: ::ffff:127.0.0.1 goes through the module as IPv4", detail);
+	close(fd);
+	if (v4only) {
+		/* the module refuses IPv6: the program's socket, untouched */
+		inet_pton(AF_INET6, "::1", &six.sin6_addr);
+		fd = socket(AF_INET6, SOCK_STREAM, 0);
+		ret = connect(fd, (struct sockaddr *)&six, sizeof(six));
+		e = errno;
+		snprintf(detail, sizeof(detail), "connect %d, domain %d", ret,
+			 sock_domain(fd));
+		errno = e;
+		check(ret < 0 && e == ECONNREFUSED && sock_domain(fd) == AF_INET6,
+		      "IPv6: a module without IPv6 leaves an AF_INET6 socket local (refused by the guest)",
+		      detail);
+		close(fd);
+	}
+
+unix_sockets:
 	/* unix sockets are the machine's */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "/nonexistent/qtcpip");
