@@ -16,7 +16,8 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential gcc make bc flex bison libelf-dev libssl-dev dwarves
       cpio xz-utils zstd kmod file util-linux iproute2 procps
       qemu-system-x86 busybox-static sparse clang llvm libmnl-dev
-      linux-source-6.1 python3 tcpdump dkms systemd udev"
+      linux-source-6.1 python3 tcpdump dkms systemd udev
+      curl wget openssl dnsutils mosquitto mosquitto-clients"
 
 enable_backports() {
 	local list=/etc/apt/sources.list.d/qtcpip-backports.sources src

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "libqtcpip.h"
 
 static const char dns_usage[] =
 "Usage: qtcpip dns show dev DEV [ id ID ]\n"
@@ -19,7 +20,6 @@ static const char dns_usage[] =
 struct dns_out {
 	const char *ifname;
 	unsigned int id;
-	const char *name;
 };
 
 static int show_cb(const struct nlmsghdr *nlh, uint8_t cmd,
@@ -41,28 +41,20 @@ static int show_cb(const struct nlmsghdr *nlh, uint8_t cmd,
 	return 0;
 }
 
-static int resolve_cb(const struct nlmsghdr *nlh, uint8_t cmd,
-		      const struct qt_attrs *a, void *data)
+/* The lookup itself is libqtcpip's; only the printing is here. */
+static void print_resolved(const char *name, const struct qtcpip_resolved *r)
 {
-	struct dns_out *o = data;
-	const struct nlattr *attr;
+	unsigned int i;
 
-	(void)cmd;
 	out_obj_open(NULL);
-	out_str("name", "%s:", qt_str(a, QTCPIP_A_HOST) ?: o->name);
+	out_str("name", "%s:", name);
 	out_arr_open("addresses");
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) != QTCPIP_A_ADDR ||
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			continue;
-		out_str_elem(" %s", mnl_attr_get_str(attr));
-	}
+	for (i = 0; i < r->naddr; i++)
+		out_str_elem(" %s", r->addr[i]);
 	out_arr_close();
-	if (qt_has(a, QTCPIP_A_TTL))
-		out_uint("ttl", " ttl %llu", qt_u32(a, QTCPIP_A_TTL));
+	out_uint("ttl", " ttl %llu", r->ttl);
 	out_text("\n");
 	out_obj_close();
-	return 0;
 }
 
 static bool is_ip(const char *s)
@@ -137,20 +129,30 @@ static int dns_cmd(struct cmdline *cl, int which)
 	mnl_attr_put_u8(nlh, QTCPIP_A_CTX_ID, t.id);
 	o.ifname = t.ifname;
 	o.id = t.id;
-	o.name = pos[0];
 	if (which == DNS_SET) {
 		mnl_attr_put_strz(nlh, QTCPIP_A_DNS_PRIMARY, pos[0]);
 		if (npos > 1)
 			mnl_attr_put_strz(nlh, QTCPIP_A_DNS_SECONDARY, pos[1]);
-	} else if (which == DNS_RESOLVE) {
-		mnl_attr_put_strz(nlh, QTCPIP_A_HOST, pos[0]);
 	}
-	if (which != DNS_SET)
+	if (which == DNS_RESOLVE) {
+		struct qtcpip_resolved r;
+
+		memset(&err, 0, sizeof(err));
+		ret = qtcpip_resolve_once(t.ifindex, t.id, pos[0], &r, err.msg,
+					  sizeof(err.msg));
+		err.error = -ret;
 		out_begin();
-	ret = qt_nl_talk(nl, nlh, which == DNS_SHOW ? show_cb :
-			 which == DNS_RESOLVE ? resolve_cb : NULL, &o, &err);
-	if (which != DNS_SET)
+		if (!ret)
+			print_resolved(pos[0], &r);
 		out_end();
+	} else {
+		if (which != DNS_SET)
+			out_begin();
+		ret = qt_nl_talk(nl, nlh, which == DNS_SHOW ? show_cb : NULL,
+				 &o, &err);
+		if (which != DNS_SET)
+			out_end();
+	}
 	if (ret)
 		ret = qt_report_dev(nl, cl->what, ret, &err, t.ifindex);
 	qt_nl_close(nl);

@@ -18,18 +18,7 @@
 #include <unistd.h>
 #include <linux/qtcpip.h>
 
-static int qt_family(void)
-{
-	FILE *f = fopen("/sys/module/qtcpip/parameters/family", "r");
-	int fam = AF_QTCPIP_DEFAULT;
-
-	if (f) {
-		if (fscanf(f, "%d", &fam) != 1)
-			fam = AF_QTCPIP_DEFAULT;
-		fclose(f);
-	}
-	return fam;
-}
+#include "libqtcpip.h"
 
 static void usage(void)
 {
@@ -39,12 +28,10 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	int type = SOCK_STREAM, push = 0, wait_s = 10, opt, fd, fam = qt_family();
+	int type = SOCK_STREAM, push = 0, wait_s = 10, opt, fd, fam = qtcpip_family();
 	const char *ifname = NULL;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_qt sqt = { 0 };
-	struct sockaddr *sa;
-	socklen_t salen;
+	struct sockaddr_storage ss;
+	int salen;
 	char buf[4096];
 	int in_open = 1;
 
@@ -60,13 +47,15 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		usage();
 
+	/* not loaded: socket() says so (EAFNOSUPPORT) */
+	if (fam < 0)
+		fam = AF_QTCPIP_DEFAULT;
 	fd = socket(fam, type, 0);
 	if (fd < 0) {
 		fprintf(stderr, "qtcpip-nc: socket(%d): %s\n", fam, strerror(errno));
 		return 1;
 	}
-	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-				 strlen(ifname) + 1)) {
+	if (ifname && qtcpip_bind_dev(fd, ifname)) {
 		fprintf(stderr, "qtcpip-nc: SO_BINDTODEVICE %s: %s\n", ifname,
 			strerror(errno));
 		return 1;
@@ -76,19 +65,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qtcpip-nc: access mode: %s\n", strerror(errno));
 		return 1;
 	}
-	if (inet_pton(AF_INET, argv[optind], &sin.sin_addr) == 1) {
-		sin.sin_port = htons(atoi(argv[optind + 1]));
-		sa = (struct sockaddr *)&sin;
-		salen = sizeof(sin);
-	} else {
-		/* A name: the module resolves it. */
-		sqt.sqt_family = fam;
-		sqt.sqt_port = htons(atoi(argv[optind + 1]));
-		snprintf(sqt.sqt_host, sizeof(sqt.sqt_host), "%s", argv[optind]);
-		sa = (struct sockaddr *)&sqt;
-		salen = sizeof(sqt);
+	/* A literal address, or a name the module resolves. */
+	salen = qtcpip_addr_make(&ss, argv[optind], atoi(argv[optind + 1]));
+	if (salen < 0) {
+		fprintf(stderr, "qtcpip-nc: %s: %s\n", argv[optind], strerror(errno));
+		return 1;
 	}
-	if (connect(fd, sa, salen)) {
+	if (connect(fd, (struct sockaddr *)&ss, salen)) {
 		fprintf(stderr, "qtcpip-nc: connect %s:%s: %s\n", argv[optind],
 			argv[optind + 1], strerror(errno));
 		return 1;
