@@ -744,34 +744,47 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 {
 	struct sock *sk = sock->sk;
 	struct qt_sock *qs = qt_sk(sk);
+	bool stream = sk->sk_type == SOCK_STREAM;
 	enum qt_sock_state state;
 	__poll_t mask = 0;
+	u8 shutdown;
 
 	sock_poll_wait(file, sock, wait);
 	state = READ_ONCE(qs->state);
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	/* A non-blocking connect that failed reads like TCP after its
+	 * reset, closed both ways, until connect() reports the failure.
+	 */
+	if (stream && state == QT_SS_UNCONN &&
+	    READ_ONCE(sock->state) == SS_CONNECTING)
+		shutdown = SHUTDOWN_MASK;
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
-	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK ||
-	    state == QT_SS_CLOSED)
+	/* An unconnected stream socket is hung up, as TCP_CLOSE is. */
+	if (shutdown == SHUTDOWN_MASK || state == QT_SS_CLOSED ||
+	    (stream && state == QT_SS_UNCONN))
 		mask |= EPOLLHUP;
 	if (state == QT_SS_LISTEN && !qs->udp_service) {
 		if (READ_ONCE(qs->accept_len))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask;
 	}
-	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
-	    (state == QT_SS_LISTEN && READ_ONCE(qs->accept_len)))
+	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if ((state == QT_SS_CONNECTED ||
-	     (state == QT_SS_LISTEN && qs->udp_service)) &&
-	    !(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)) {
-		if (sock_writeable(sk))
-			mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
-		else
-			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
-	}
+	/* Not while a connection is being opened (a datagram may be queued
+	 * then). Else writable when a send would not block: it queues, or
+	 * fails at once (shut down, closed), as tcp_poll() says.
+	 */
+	if (state == QT_SS_OPENING && stream)
+		return mask;
+	if (shutdown & SEND_SHUTDOWN)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	else if (sock_writeable(sk))
+		mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+	else
+		sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 	return mask;
 }
 
