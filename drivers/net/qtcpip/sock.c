@@ -641,6 +641,21 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	int err;
 
 	lock_sock(sk);
+	/* The outcome of a non-blocking connect, told to the next connect()
+	 * as inet_stream_connect() does: 0 once, or the error (also after
+	 * SO_ERROR took it) with the socket ready for a new attempt.
+	 */
+	if (sk->sk_type == SOCK_STREAM && sock->state == SS_CONNECTING &&
+	    qs->state != QT_SS_OPENING) {
+		if (qs->state == QT_SS_UNCONN) {
+			sock->state = SS_UNCONNECTED;
+			err = sock_error(sk) ?: -ECONNABORTED;
+		} else {
+			sock->state = SS_CONNECTED;
+			err = 0;
+		}
+		goto out;
+	}
 	switch (READ_ONCE(qs->state)) {
 	case QT_SS_CONNECTED:
 		err = -EISCONN;
