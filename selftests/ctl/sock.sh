@@ -22,10 +22,10 @@ conns() { [ "$("$QT" -j sock show 2>/dev/null | grep -o conn_id | wc -l)" = 2 ];
 check "two sockets appear" wait_for 10 conns
 
 expect "sock show: the BC66's TCP socket and the module's view" 0 \
-	"^$BC66 +0 +tcp +connected +buffer +0 +0 +127\.0\.0\.1:$tcp +TCP connected lport 0$" \
+	"^$BC66 +0 +tcp +connected +buffer +0 +0 +127\.0\.0\.1:$tcp +TCP connected lport [1-9][0-9]*$" \
 	"$QT" sock show
 check "  the UC20's UDP socket in push mode" \
-	grep -Eq "^$UC20 +0 +udp +connected +push +0 +0 +127\.0\.0\.1:$udp +UDP connected lport 0$" <<< "$out"
+	grep -Eq "^$UC20 +0 +udp +connected +push +0 +0 +127\.0\.0\.1:$udp +UDP connected lport [1-9][0-9]*$" <<< "$out"
 echo "$out" | sed 's/^/#   /'
 expect "sock show dev UC20: only its own" 0 "^$UC20 +0 +udp" "$QT" sock show dev "$UC20"
 check "  one socket" test "$(echo "$out" | wc -l)" = 2
