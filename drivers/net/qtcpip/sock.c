@@ -690,6 +690,7 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		}
 		qs->qd = qd;
 	}
+	qs->mod_lport = 0;	/* the new connection's is not known yet */
 	err = qt_sock_open(qs, qs->qd, sk->sk_type == SOCK_DGRAM ? "UDP" : "TCP",
 			   host, port, v6);
 	if (err)
@@ -803,29 +804,123 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/* "+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,..." (both dialects):
+ * the <lport> of connection @id, 0 if the answer has none.
+ * TODO(lead): a local parser until at_answer.c has one.
+ */
+static u16 qt_qistate_lport(const char *resp, int id)
+{
+	const char *p = strstr(resp, "+QISTATE: ");
+	char type[16], ip[64];
+	int rid, rport, lport;
+
+	if (!p)
+		return 0;
+	p += 10;
+	if (sscanf(p, "%d,\"%15[^\"]\",\"%63[^\"]\",%d,%d", &rid, type, ip,
+		   &rport, &lport) != 5 &&
+	    sscanf(p, "%d,%15[^,],\"%63[^\"]\",%d,%d", &rid, type, ip, &rport,
+		   &lport) != 5)
+		return 0;
+	if (rid != id || lport <= 0 || lport > 65535)
+		return 0;
+	return lport;
+}
+
+/* The local port the module chose for @qs's connection: asked once with
+ * AT+QISTATE (not in transparent mode: the line carries data), then
+ * kept. 0 if it cannot be known. Not under the socket lock: it waits for
+ * the module.
+ */
+static u16 qt_sock_mod_lport(struct qt_sock *qs)
+{
+	struct sock *sk = &qs->sk;
+	struct qtcpip_dev *qd;
+	char resp[256];
+	u16 port;
+	int id;
+
+	lock_sock(sk);
+	port = qs->mod_lport;
+	id = qs->id;
+	qd = qs->qd;
+	if (port || !qd || id < 0 || qs->state != QT_SS_CONNECTED ||
+	    qs->mode == QTCPIP_MODE_TRANSPARENT) {
+		release_sock(sk);
+		return port;
+	}
+	qtcpip_dev_get(qd);
+	release_sock(sk);
+	if (!READ_ONCE(qd->transparent) &&
+	    !qt_exec(qd, 0, resp, sizeof(resp), "AT+QISTATE=1,%d", id))
+		port = qt_qistate_lport(resp, id);
+	qtcpip_dev_put(qd);
+	lock_sock(sk);
+	/* Only if it is still the connection that was asked about. */
+	if (port && qs->id == id && qs->qd == qd)
+		qs->mod_lport = port;
+	release_sock(sk);
+	return port;
+}
+
+/* The module's address on @qs's context, if known (UC20: AT+QIACT?). */
+static void qt_sock_local_addr(struct qt_sock *qs, struct in_addr *addr)
+{
+	struct qtcpip_dev *qd = qs->qd;
+	int ctx = qs->ctx;
+
+	sock_owned_by_me(&qs->sk);
+	if (!qd || ctx < 1 || ctx > QT_MAX_CTX)
+		return;
+	spin_lock_bh(&qd->lock);
+	if (!in4_pton(qd->ctx_addr[ctx], -1, (u8 *)addr, -1, NULL))
+		addr->s_addr = htonl(INADDR_ANY);
+	spin_unlock_bh(&qd->lock);
+}
+
 static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	struct sock *sk = sock->sk;
 	struct qt_sock *qs = qt_sk(sk);
 	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	enum qt_sock_state state;
+	bool server;
+	u16 port;
 	int len;
 
-	lock_sock(sk);
 	if (peer) {
-		if (READ_ONCE(qs->state) != QT_SS_CONNECTED) {
+		lock_sock(sk);
+		/* A peer that closed is still known, as in TCP's CLOSE_WAIT;
+		 * not one of a connection lost otherwise (reset, detach).
+		 */
+		state = qs->state;
+		if (state != QT_SS_CONNECTED &&
+		    !(state == QT_SS_CLOSED && qs->peer_closed)) {
 			release_sock(sk);
 			return -ENOTCONN;
 		}
 		len = qs->peer_len;
 		memcpy(uaddr, &qs->peer, len);
-	} else {
-		/* The module does not tell its own address per connection. */
-		memset(sin, 0, sizeof(*sin));
-		sin->sin_family = AF_INET;
-		len = sizeof(*sin);
+		release_sock(sk);
+		return len;
 	}
+	/* The port bind() gave (a listener's, an accepted connection's), or
+	 * the one the module chose for a connection.
+	 */
+	port = qt_sock_mod_lport(qs);
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	lock_sock(sk);
+	if (qs->lport)
+		port = qs->lport;
+	sin->sin_port = htons(port);
+	/* A server socket is bound to any address, as with INADDR_ANY. */
+	state = qs->state;
+	server = qs->backlog || qs->udp_service;
+	if (!server && (state == QT_SS_CONNECTED || state == QT_SS_CLOSED))
+		qt_sock_local_addr(qs, &sin->sin_addr);
 	release_sock(sk);
-	return len;
+	return sizeof(*sin);
 }
 
 static int qt_shutdown(struct socket *sock, int how)

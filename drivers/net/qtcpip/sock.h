@@ -51,6 +51,9 @@ struct qt_sock {
 	struct sk_buff_head txq;	/* data waiting for AT+QISEND */
 	u64 rx_lost;			/* bytes that could not be kept */
 	u16 lport;			/* bind(): the module's local port */
+	u16 mod_lport;			/* the port the module chose, from
+					 * AT+QISTATE (socket lock)
+					 */
 	bool udp_service;		/* a bound datagram socket (UC20) */
 	/* TCP LISTENER: connections waiting for accept(), under qd->lock. */
 	struct list_head accept_q;

@@ -271,6 +271,8 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 	}
 	/* The child's lock nests inside the listener's. */
 	lock_sock_nested(&cq->sk, SINGLE_DEPTH_NESTING);
+	/* Its local port is the listener's. */
+	cq->lport = qs->lport;
 	sock_graft(&cq->sk, newsock);
 	newsock->ops = &qt_ops;
 	newsock->state = SS_CONNECTED;
