@@ -746,6 +746,7 @@ static int qt_release(struct socket *sock)
 		}
 		spin_unlock_bh(&qd->lock);
 	}
+	qt_sock_unbind(qs);
 	sock_orphan(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	skb_queue_purge(&sk->sk_receive_queue);
@@ -1244,6 +1245,7 @@ void qt_sock_init(struct qt_sock *qs)
 	skb_queue_head_init(&qs->txq);
 	INIT_LIST_HEAD(&qs->accept_q);
 	INIT_LIST_HEAD(&qs->accept_node);
+	INIT_LIST_HEAD(&qs->bind_node);
 }
 
 static int qt_create(struct net *net, struct socket *sock, int protocol,

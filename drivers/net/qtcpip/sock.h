@@ -54,6 +54,7 @@ struct qt_sock {
 	u16 mod_lport;			/* the port the module chose, from
 					 * AT+QISTATE (socket lock)
 					 */
+	struct list_head bind_node;	/* in qt_bound once bound */
 	bool udp_service;		/* a bound datagram socket (UC20) */
 	/* TCP LISTENER: connections waiting for accept(), under qd->lock. */
 	struct list_head accept_q;
@@ -112,5 +113,6 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev);
 void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs);
 int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd,
 			 bool tcp);
+void qt_sock_unbind(struct qt_sock *qs);
 
 #endif /* QTCPIP_SOCK_H */
