@@ -14,6 +14,7 @@
 #include <linux/inet.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "sock.h"
 
@@ -199,6 +200,8 @@ int qt_listen(struct socket *sock, int backlog)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (err)
 		qs->backlog = 0;
+	else
+		sk->sk_state = TCP_LISTEN;	/* SO_ACCEPTCONN says 1 */
 out:
 	release_sock(sk);
 	return err;
