@@ -12,11 +12,14 @@
 #include <linux/in6.h>
 #include <net/ipv6.h>
 #include <linux/inet.h>
+#include <linux/tcp.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/sockios.h>
+#include <net/inet_ecn.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "sock.h"
 
@@ -1113,6 +1116,97 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 	return 0;
 }
 
+/* IPPROTO_TCP and IPPROTO_IP options that programs set on AF_INET sockets
+ * (curl, libmosquitto, Python's http.client and asyncio): accepted with
+ * AF_INET's checks and read back, without effect; the module's own TCP
+ * decides (qtcpip.rst, "Differences from AF_INET"). Others: ENOPROTOOPT,
+ * as AF_INET answers an option it does not know. Under lock_sock.
+ */
+static int qt_set_inet_opt(struct sock *sk, int level, int optname, int val)
+{
+	struct qt_sock *qs = qt_sk(sk);
+
+	if (level == SOL_TCP) {
+		/* A UDP socket knows no TCP options. */
+		if (sk->sk_type != SOCK_STREAM)
+			return -ENOPROTOOPT;
+		switch (optname) {
+		case TCP_NODELAY:
+			qs->nodelay = !!val;
+			return 0;
+		case TCP_KEEPIDLE:
+			if (val < 1 || val > MAX_TCP_KEEPIDLE)
+				return -EINVAL;
+			qs->keepidle = val;
+			return 0;
+		case TCP_KEEPINTVL:
+			if (val < 1 || val > MAX_TCP_KEEPINTVL)
+				return -EINVAL;
+			qs->keepintvl = val;
+			return 0;
+		case TCP_KEEPCNT:
+			if (val < 1 || val > MAX_TCP_KEEPCNT)
+				return -EINVAL;
+			qs->keepcnt = val;
+			return 0;
+		}
+		return -ENOPROTOOPT;
+	}
+	switch (optname) {
+	case IP_TOS:
+		/* A stream keeps its ECN bits, as do_ip_setsockopt() does. */
+		if (sk->sk_type == SOCK_STREAM)
+			val &= ~INET_ECN_MASK;
+		qs->tos = val;
+		return 0;
+	case IP_TTL:
+		if (val != -1 && (val < 1 || val > 255))
+			return -EINVAL;
+		qs->ttl = val == -1 ? 0 : val;
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+static int qt_get_inet_opt(struct sock *sk, int level, int optname, int *val)
+{
+	struct qt_sock *qs = qt_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (level == SOL_TCP) {
+		if (sk->sk_type != SOCK_STREAM)
+			return -ENOPROTOOPT;
+		switch (optname) {
+		case TCP_NODELAY:
+			*val = READ_ONCE(qs->nodelay);
+			return 0;
+		case TCP_KEEPIDLE:
+			*val = READ_ONCE(qs->keepidle) ?:
+			       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time) / HZ;
+			return 0;
+		case TCP_KEEPINTVL:
+			*val = READ_ONCE(qs->keepintvl) ?:
+			       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+			return 0;
+		case TCP_KEEPCNT:
+			*val = READ_ONCE(qs->keepcnt) ?:
+			       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
+			return 0;
+		}
+		return -ENOPROTOOPT;
+	}
+	switch (optname) {
+	case IP_TOS:
+		*val = READ_ONCE(qs->tos);
+		return 0;
+	case IP_TTL:
+		*val = READ_ONCE(qs->ttl) ?:
+		       READ_ONCE(net->ipv4.sysctl_ip_default_ttl);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
 static int qt_setsockopt(struct socket *sock, int level, int optname,
 			 sockptr_t optval, unsigned int optlen)
 {
@@ -1120,13 +1214,18 @@ static int qt_setsockopt(struct socket *sock, int level, int optname,
 	struct qt_sock *qs = qt_sk(sk);
 	int val, err = 0;
 
-	if (level != SOL_QTCPIP)
+	if (level != SOL_QTCPIP && level != SOL_TCP && level != SOL_IP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
 		return -EFAULT;
 	lock_sock(sk);
+	if (level != SOL_QTCPIP) {
+		err = qt_set_inet_opt(sk, level, optname, val);
+		release_sock(sk);
+		return err;
+	}
 	switch (optname) {
 	case QTCPIP_CONTEXT:
 		if (val < 1 || val > QT_MAX_CTX)
@@ -1161,13 +1260,25 @@ static int qt_getsockopt(struct socket *sock, int level, int optname,
 			 char __user *optval, int __user *optlen)
 {
 	struct qt_sock *qs = qt_sk(sock->sk);
-	int len, val;
+	int len, val, err;
 	u64 val64;
 
-	if (level != SOL_QTCPIP)
+	if (level != SOL_QTCPIP && level != SOL_TCP && level != SOL_IP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
+	if (level != SOL_QTCPIP) {
+		err = qt_get_inet_opt(sock->sk, level, optname, &val);
+		if (err)
+			return err;
+		/* As tcp_getsockopt(): as much of the int as asked for. */
+		if (len < 0)
+			return -EINVAL;
+		len = min_t(int, len, sizeof(val));
+		if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+			return -EFAULT;
+		return 0;
+	}
 	switch (optname) {
 	case QTCPIP_CONTEXT:
 		val = READ_ONCE(qs->ctx);

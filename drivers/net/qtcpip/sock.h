@@ -55,6 +55,13 @@ struct qt_sock {
 					 * AT+QISTATE (socket lock)
 					 */
 	struct list_head bind_node;	/* in qt_bound once bound */
+	/* IPPROTO_TCP/IPPROTO_IP options, kept for getsockopt() alone: the
+	 * module has no equivalent (qtcpip.rst). 0: the AF_INET default.
+	 * Socket lock.
+	 */
+	bool nodelay;
+	u8 tos;
+	int ttl, keepidle, keepintvl, keepcnt;
 	bool udp_service;		/* a bound datagram socket (UC20) */
 	/* TCP LISTENER: connections waiting for accept(), under qd->lock. */
 	struct list_head accept_q;
