@@ -927,6 +927,11 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	return sizeof(*sin);
 }
 
+/* The module has no half close: the peer learns nothing until close().
+ * SHUT_WR fails later sends (EPIPE) while queued data still goes out;
+ * SHUT_RD makes reads return 0 once the queue is empty, and makes a
+ * listener's accept() fail (EINVAL); SHUT_RDWR both.
+ */
 static int qt_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;

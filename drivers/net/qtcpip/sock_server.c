@@ -302,7 +302,9 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 	int err = 0;
 
 	lock_sock(sk);
-	if (qs->state != QT_SS_LISTEN || qs->udp_service) {
+	/* shutdown(SHUT_RD) ends accepting, as it stops a TCP listener. */
+	if (qs->state != QT_SS_LISTEN || qs->udp_service ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN)) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -314,7 +316,8 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 			err = sock_error(sk);
 			goto out;
 		}
-		if (qs->state != QT_SS_LISTEN) {
+		if (qs->state != QT_SS_LISTEN ||
+		    (sk->sk_shutdown & RCV_SHUTDOWN)) {
 			err = -EINVAL;
 			goto out;
 		}
@@ -329,7 +332,9 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
 			      READ_ONCE(qs->accept_len) || sk->sk_err ||
-			      READ_ONCE(qs->state) != QT_SS_LISTEN, &wait);
+			      READ_ONCE(qs->state) != QT_SS_LISTEN ||
+			      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
+			      &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	/* The child's lock nests inside the listener's. */
