@@ -1179,8 +1179,9 @@ static int qt_get_inet_opt(struct sock *sk, int level, int optname, int *val)
 	struct net *net = sock_net(sk);
 
 	if (level == SOL_TCP) {
+		/* ip_getsockopt()'s answer to a UDP socket */
 		if (sk->sk_type != SOCK_STREAM)
-			return -ENOPROTOOPT;
+			return -EOPNOTSUPP;
 		switch (optname) {
 		case TCP_NODELAY:
 			*val = READ_ONCE(qs->nodelay);
