@@ -693,7 +693,9 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		}
 		qs->qd = qd;
 	}
-	qs->mod_lport = 0;	/* the new connection's is not known yet */
+	/* The new connection's is not known yet. */
+	qs->mod_lport = 0;
+	qs->lport_asked = false;
 	err = qt_sock_open(qs, qs->qd, sk->sk_type == SOCK_DGRAM ? "UDP" : "TCP",
 			   host, port, v6);
 	if (err)
@@ -831,10 +833,11 @@ static u16 qt_qistate_lport(const char *resp, int id)
 	return lport;
 }
 
-/* The local port the module chose for @qs's connection: asked once with
- * AT+QISTATE (not in transparent mode: the line carries data), then
- * kept. 0 if it cannot be known. Not under the socket lock: it waits for
- * the module.
+/* The local port the module chose for @qs's connection: asked once per
+ * connection with AT+QISTATE (not in transparent mode: the line carries
+ * data), so that getsockname() in a loop costs the module nothing more.
+ * 0 if it cannot be known. Not under the socket lock: it waits for the
+ * module.
  */
 static u16 qt_sock_mod_lport(struct qt_sock *qs)
 {
@@ -848,11 +851,13 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 	port = qs->mod_lport;
 	id = qs->id;
 	qd = qs->qd;
-	if (port || !qd || id < 0 || qs->state != QT_SS_CONNECTED ||
+	if (port || qs->lport_asked || !qd || id < 0 ||
+	    qs->state != QT_SS_CONNECTED ||
 	    qs->mode == QTCPIP_MODE_TRANSPARENT) {
 		release_sock(sk);
 		return port;
 	}
+	qs->lport_asked = true;
 	qtcpip_dev_get(qd);
 	release_sock(sk);
 	if (!READ_ONCE(qd->transparent) &&

@@ -54,6 +54,7 @@ struct qt_sock {
 	u16 mod_lport;			/* the port the module chose, from
 					 * AT+QISTATE (socket lock)
 					 */
+	bool lport_asked;		/* AT+QISTATE sent for this connection */
 	struct list_head bind_node;	/* in qt_bound once bound */
 	/* IPPROTO_TCP/IPPROTO_IP options, kept for getsockopt() alone: the
 	 * module has no equivalent (qtcpip.rst). 0: the AF_INET default.
