@@ -1142,37 +1142,37 @@ static int qt_set_inet_opt(struct sock *sk, int level, int optname, int val)
 			return -ENOPROTOOPT;
 		switch (optname) {
 		case TCP_NODELAY:
-			qs->nodelay = !!val;
+			WRITE_ONCE(qs->nodelay, !!val);
 			return 0;
 		case TCP_KEEPIDLE:
 			if (val < 1 || val > MAX_TCP_KEEPIDLE)
 				return -EINVAL;
-			qs->keepidle = val;
+			WRITE_ONCE(qs->keepidle, val);
 			return 0;
 		case TCP_KEEPINTVL:
 			if (val < 1 || val > MAX_TCP_KEEPINTVL)
 				return -EINVAL;
-			qs->keepintvl = val;
+			WRITE_ONCE(qs->keepintvl, val);
 			return 0;
 		case TCP_KEEPCNT:
 			if (val < 1 || val > MAX_TCP_KEEPCNT)
 				return -EINVAL;
-			qs->keepcnt = val;
+			WRITE_ONCE(qs->keepcnt, val);
 			return 0;
 		}
 		return -ENOPROTOOPT;
 	}
 	switch (optname) {
 	case IP_TOS:
-		/* A stream keeps its ECN bits, as do_ip_setsockopt() does. */
+		/* A stream's ECN bits are TCP's: do_ip_setsockopt() keeps them. */
 		if (sk->sk_type == SOCK_STREAM)
 			val &= ~INET_ECN_MASK;
-		qs->tos = val;
+		WRITE_ONCE(qs->tos, val);
 		return 0;
 	case IP_TTL:
 		if (val != -1 && (val < 1 || val > 255))
 			return -EINVAL;
-		qs->ttl = val == -1 ? 0 : val;
+		WRITE_ONCE(qs->ttl, val == -1 ? 0 : val);
 		return 0;
 	}
 	return -ENOPROTOOPT;
