@@ -22,15 +22,16 @@ conns() { [ "$("$QT" -j sock show 2>/dev/null | grep -o conn_id | wc -l)" = 2 ];
 check "two sockets appear" wait_for 10 conns
 
 expect "sock show: the BC66's TCP socket and the module's view" 0 \
-	"^$BC66 +0 +tcp +connected +buffer +0 +0 +127\.0\.0\.1:$tcp +TCP connected lport 0$" \
+	"^$BC66 +0 +tcp +connected +buffer +0 +0 +127\.0\.0\.1:$tcp +TCP connected lport [1-9][0-9]*$" \
 	"$QT" sock show
 check "  the UC20's UDP socket in push mode" \
-	grep -Eq "^$UC20 +0 +udp +connected +push +0 +0 +127\.0\.0\.1:$udp +UDP connected lport 0$" <<< "$out"
+	grep -Eq "^$UC20 +0 +udp +connected +push +0 +0 +127\.0\.0\.1:$udp +UDP connected lport [1-9][0-9]*$" <<< "$out"
 echo "$out" | sed 's/^/#   /'
 expect "sock show dev UC20: only its own" 0 "^$UC20 +0 +udp" "$QT" sock show dev "$UC20"
 check "  one socket" test "$(echo "$out" | wc -l)" = 2
+# The module's local port is the host socket's (the emulator's AT+QISTATE).
 expect_json "-j sock show: every field" \
-	"[s for s in j if s['ifname'] == '$BC66'] == [{'ifindex': $(cat /sys/class/net/$BC66/ifindex), 'ifname': '$BC66', 'conn_id': 0, 'type': 'tcp', 'state': 'connected', 'access_mode': 'buffer', 'rx_queued': 0, 'tx_queued': 0, 'peer': '127.0.0.1:$tcp', 'module': {'type': 'TCP', 'state': 'connected', 'state_code': 2, 'local_port': 0}}]" \
+	"[dict(s, module=dict(s['module'], local_port=s['module']['local_port'] > 0)) for s in j if s['ifname'] == '$BC66'] == [{'ifindex': $(cat /sys/class/net/$BC66/ifindex), 'ifname': '$BC66', 'conn_id': 0, 'type': 'tcp', 'state': 'connected', 'access_mode': 'buffer', 'rx_queued': 0, 'tx_queued': 0, 'peer': '127.0.0.1:$tcp', 'module': {'type': 'TCP', 'state': 'connected', 'state_code': 2, 'local_port': True}}]" \
 	"$QT" -j sock show
 expect_json "-j sock show dev UC20" \
 	"len(j) == 1 and j[0]['type'] == 'udp' and j[0]['access_mode'] == 'push' and j[0]['module']['type'] == 'UDP'" \

@@ -203,6 +203,14 @@ static void open_finish(struct conn *c, int code)
 		C.opens++;
 		if (c->state == CS_OPENING)
 			c->state = CS_CONNECTED;
+		/* AT+QISTATE tells the local port the module chose */
+		if (!c->lport && c->fd >= 0) {
+			struct sockaddr_in la;
+			socklen_t ll = sizeof(la);
+
+			if (!getsockname(c->fd, (struct sockaddr *)&la, &ll))
+				c->lport = ntohs(la.sin_port);
+		}
 		trace_note("open %d: %s %s", c->id, state_name(c->state),
 			   c->rip);
 	}

@@ -12,11 +12,14 @@
 #include <linux/in6.h>
 #include <net/ipv6.h>
 #include <linux/inet.h>
+#include <linux/tcp.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/sockios.h>
+#include <net/inet_ecn.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "at_answer.h"
 #include "sock.h"
@@ -642,6 +645,21 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	int err;
 
 	lock_sock(sk);
+	/* The outcome of a non-blocking connect, told to the next connect()
+	 * as inet_stream_connect() does: 0 once, or the error (also after
+	 * SO_ERROR took it) with the socket ready for a new attempt.
+	 */
+	if (sk->sk_type == SOCK_STREAM && sock->state == SS_CONNECTING &&
+	    qs->state != QT_SS_OPENING) {
+		if (qs->state == QT_SS_UNCONN) {
+			sock->state = SS_UNCONNECTED;
+			err = sock_error(sk) ?: -ECONNABORTED;
+		} else {
+			sock->state = SS_CONNECTED;
+			err = 0;
+		}
+		goto out;
+	}
 	switch (READ_ONCE(qs->state)) {
 	case QT_SS_CONNECTED:
 		err = -EISCONN;
@@ -676,6 +694,9 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		}
 		qs->qd = qd;
 	}
+	/* The new connection's is not known yet. */
+	qs->mod_lport = 0;
+	qs->lport_asked = false;
 	err = qt_sock_open(qs, qs->qd, sk->sk_type == SOCK_DGRAM ? "UDP" : "TCP",
 			   host, port, v6);
 	if (err)
@@ -731,6 +752,7 @@ static int qt_release(struct socket *sock)
 		}
 		spin_unlock_bh(&qd->lock);
 	}
+	qt_sock_unbind(qs);
 	sock_orphan(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	skb_queue_purge(&sk->sk_receive_queue);
@@ -745,35 +767,125 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 {
 	struct sock *sk = sock->sk;
 	struct qt_sock *qs = qt_sk(sk);
+	bool stream = sk->sk_type == SOCK_STREAM;
 	enum qt_sock_state state;
 	__poll_t mask = 0;
+	u8 shutdown;
 
 	sock_poll_wait(file, sock, wait);
 	state = READ_ONCE(qs->state);
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	/* A non-blocking connect that failed reads like TCP after its
+	 * reset, closed both ways, until connect() reports the failure.
+	 */
+	if (stream && state == QT_SS_UNCONN &&
+	    READ_ONCE(sock->state) == SS_CONNECTING)
+		shutdown = SHUTDOWN_MASK;
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
-	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK ||
-	    state == QT_SS_CLOSED)
+	/* An unconnected stream socket is hung up, as TCP_CLOSE is. */
+	if (shutdown == SHUTDOWN_MASK || state == QT_SS_CLOSED ||
+	    (stream && state == QT_SS_UNCONN))
 		mask |= EPOLLHUP;
 	if (state == QT_SS_LISTEN && !qs->udp_service) {
 		if (READ_ONCE(qs->accept_len))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask;
 	}
-	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
-	    (state == QT_SS_LISTEN && READ_ONCE(qs->accept_len)))
+	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if ((state == QT_SS_CONNECTED ||
-	     (state == QT_SS_LISTEN && qs->udp_service)) &&
-	    !(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)) {
-		if (sock_writeable(sk))
-			mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
-		else
-			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
-	}
+	/* Not while a connection is being opened (a datagram may be queued
+	 * then). Else writable when a send would not block: it queues, or
+	 * fails at once (shut down, closed), as tcp_poll() says.
+	 */
+	if (state == QT_SS_OPENING && stream)
+		return mask;
+	if (shutdown & SEND_SHUTDOWN)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	else if (sock_writeable(sk))
+		mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
+	else
+		sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 	return mask;
+}
+
+/* "+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,..." (both dialects):
+ * the <lport> of connection @id, 0 if the answer has none.
+ * TODO(lead): a local parser until at_answer.c has one.
+ */
+static u16 qt_qistate_lport(const char *resp, int id)
+{
+	const char *p = strstr(resp, "+QISTATE: ");
+	char type[16], ip[64];
+	int rid, rport, lport;
+
+	if (!p)
+		return 0;
+	p += 10;
+	if (sscanf(p, "%d,\"%15[^\"]\",\"%63[^\"]\",%d,%d", &rid, type, ip,
+		   &rport, &lport) != 5 &&
+	    sscanf(p, "%d,%15[^,],\"%63[^\"]\",%d,%d", &rid, type, ip, &rport,
+		   &lport) != 5)
+		return 0;
+	if (rid != id || lport <= 0 || lport > 65535)
+		return 0;
+	return lport;
+}
+
+/* The local port the module chose for @qs's connection: asked once per
+ * connection with AT+QISTATE (not in transparent mode: the line carries
+ * data), so that getsockname() in a loop costs the module nothing more.
+ * 0 if it cannot be known. Not under the socket lock: it waits for the
+ * module.
+ */
+static u16 qt_sock_mod_lport(struct qt_sock *qs)
+{
+	struct sock *sk = &qs->sk;
+	struct qtcpip_dev *qd;
+	char resp[256];
+	u16 port;
+	int id;
+
+	lock_sock(sk);
+	port = qs->mod_lport;
+	id = qs->id;
+	qd = qs->qd;
+	if (port || qs->lport_asked || !qd || id < 0 ||
+	    qs->state != QT_SS_CONNECTED ||
+	    qs->mode == QTCPIP_MODE_TRANSPARENT) {
+		release_sock(sk);
+		return port;
+	}
+	qs->lport_asked = true;
+	qtcpip_dev_get(qd);
+	release_sock(sk);
+	if (!READ_ONCE(qd->transparent) &&
+	    !qt_exec(qd, 0, resp, sizeof(resp), "AT+QISTATE=1,%d", id))
+		port = qt_qistate_lport(resp, id);
+	qtcpip_dev_put(qd);
+	lock_sock(sk);
+	/* Only if it is still the connection that was asked about. */
+	if (port && qs->id == id && qs->qd == qd)
+		qs->mod_lport = port;
+	release_sock(sk);
+	return port;
+}
+
+/* The module's address on @qs's context, if known (UC20: AT+QIACT?). */
+static void qt_sock_local_addr(struct qt_sock *qs, struct in_addr *addr)
+{
+	struct qtcpip_dev *qd = qs->qd;
+	int ctx = qs->ctx;
+
+	sock_owned_by_me(&qs->sk);
+	if (!qd || ctx < 1 || ctx > QT_MAX_CTX)
+		return;
+	spin_lock_bh(&qd->lock);
+	if (!in4_pton(qd->ctx_addr[ctx], -1, (u8 *)addr, -1, NULL))
+		addr->s_addr = htonl(INADDR_ANY);
+	spin_unlock_bh(&qd->lock);
 }
 
 static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
@@ -781,26 +893,51 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	struct sock *sk = sock->sk;
 	struct qt_sock *qs = qt_sk(sk);
 	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	enum qt_sock_state state;
+	bool server;
+	u16 port;
 	int len;
 
-	lock_sock(sk);
 	if (peer) {
-		if (READ_ONCE(qs->state) != QT_SS_CONNECTED) {
+		lock_sock(sk);
+		/* A peer that closed is still known, as in TCP's CLOSE_WAIT;
+		 * not one of a connection lost otherwise (reset, detach).
+		 */
+		state = qs->state;
+		if (state != QT_SS_CONNECTED &&
+		    !(state == QT_SS_CLOSED && qs->peer_closed)) {
 			release_sock(sk);
 			return -ENOTCONN;
 		}
 		len = qs->peer_len;
 		memcpy(uaddr, &qs->peer, len);
-	} else {
-		/* The module does not tell its own address per connection. */
-		memset(sin, 0, sizeof(*sin));
-		sin->sin_family = AF_INET;
-		len = sizeof(*sin);
+		release_sock(sk);
+		return len;
 	}
+	/* The port bind() gave (a listener's, an accepted connection's), or
+	 * the one the module chose for a connection.
+	 */
+	port = qt_sock_mod_lport(qs);
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	lock_sock(sk);
+	if (qs->lport)
+		port = qs->lport;
+	sin->sin_port = htons(port);
+	/* A server socket is bound to any address, as with INADDR_ANY. */
+	state = qs->state;
+	server = qs->backlog || qs->udp_service;
+	if (!server && (state == QT_SS_CONNECTED || state == QT_SS_CLOSED))
+		qt_sock_local_addr(qs, &sin->sin_addr);
 	release_sock(sk);
-	return len;
+	return sizeof(*sin);
 }
 
+/* The module has no half close: the peer learns nothing until close().
+ * SHUT_WR fails later sends (EPIPE) while queued data still goes out;
+ * SHUT_RD makes reads return 0 once the queue is empty, and makes a
+ * listener's accept() fail (EINVAL); SHUT_RDWR both.
+ */
 static int qt_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
@@ -991,6 +1128,98 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 	return 0;
 }
 
+/* IPPROTO_TCP and IPPROTO_IP options that programs set on AF_INET sockets
+ * (curl, libmosquitto, Python's http.client and asyncio): accepted with
+ * AF_INET's checks and read back, without effect; the module's own TCP
+ * decides (qtcpip.rst, "Differences from AF_INET"). Others: ENOPROTOOPT,
+ * as AF_INET answers an option it does not know. Under lock_sock.
+ */
+static int qt_set_inet_opt(struct sock *sk, int level, int optname, int val)
+{
+	struct qt_sock *qs = qt_sk(sk);
+
+	if (level == SOL_TCP) {
+		/* A UDP socket knows no TCP options. */
+		if (sk->sk_type != SOCK_STREAM)
+			return -ENOPROTOOPT;
+		switch (optname) {
+		case TCP_NODELAY:
+			WRITE_ONCE(qs->nodelay, !!val);
+			return 0;
+		case TCP_KEEPIDLE:
+			if (val < 1 || val > MAX_TCP_KEEPIDLE)
+				return -EINVAL;
+			WRITE_ONCE(qs->keepidle, val);
+			return 0;
+		case TCP_KEEPINTVL:
+			if (val < 1 || val > MAX_TCP_KEEPINTVL)
+				return -EINVAL;
+			WRITE_ONCE(qs->keepintvl, val);
+			return 0;
+		case TCP_KEEPCNT:
+			if (val < 1 || val > MAX_TCP_KEEPCNT)
+				return -EINVAL;
+			WRITE_ONCE(qs->keepcnt, val);
+			return 0;
+		}
+		return -ENOPROTOOPT;
+	}
+	switch (optname) {
+	case IP_TOS:
+		/* A stream's ECN bits are TCP's: do_ip_setsockopt() keeps them. */
+		if (sk->sk_type == SOCK_STREAM)
+			val &= ~INET_ECN_MASK;
+		WRITE_ONCE(qs->tos, val);
+		return 0;
+	case IP_TTL:
+		if (val != -1 && (val < 1 || val > 255))
+			return -EINVAL;
+		WRITE_ONCE(qs->ttl, val == -1 ? 0 : val);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+static int qt_get_inet_opt(struct sock *sk, int level, int optname, int *val)
+{
+	struct qt_sock *qs = qt_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (level == SOL_TCP) {
+		/* ip_getsockopt()'s answer to a UDP socket */
+		if (sk->sk_type != SOCK_STREAM)
+			return -EOPNOTSUPP;
+		switch (optname) {
+		case TCP_NODELAY:
+			*val = READ_ONCE(qs->nodelay);
+			return 0;
+		case TCP_KEEPIDLE:
+			*val = READ_ONCE(qs->keepidle) ?:
+			       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time) / HZ;
+			return 0;
+		case TCP_KEEPINTVL:
+			*val = READ_ONCE(qs->keepintvl) ?:
+			       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+			return 0;
+		case TCP_KEEPCNT:
+			*val = READ_ONCE(qs->keepcnt) ?:
+			       READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
+			return 0;
+		}
+		return -ENOPROTOOPT;
+	}
+	switch (optname) {
+	case IP_TOS:
+		*val = READ_ONCE(qs->tos);
+		return 0;
+	case IP_TTL:
+		*val = READ_ONCE(qs->ttl) ?:
+		       READ_ONCE(net->ipv4.sysctl_ip_default_ttl);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
 static int qt_setsockopt(struct socket *sock, int level, int optname,
 			 sockptr_t optval, unsigned int optlen)
 {
@@ -998,13 +1227,18 @@ static int qt_setsockopt(struct socket *sock, int level, int optname,
 	struct qt_sock *qs = qt_sk(sk);
 	int val, err = 0;
 
-	if (level != SOL_QTCPIP)
+	if (level != SOL_QTCPIP && level != SOL_TCP && level != SOL_IP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
 		return -EFAULT;
 	lock_sock(sk);
+	if (level != SOL_QTCPIP) {
+		err = qt_set_inet_opt(sk, level, optname, val);
+		release_sock(sk);
+		return err;
+	}
 	switch (optname) {
 	case QTCPIP_CONTEXT:
 		if (val < 1 || val > QT_MAX_CTX)
@@ -1039,13 +1273,25 @@ static int qt_getsockopt(struct socket *sock, int level, int optname,
 			 char __user *optval, int __user *optlen)
 {
 	struct qt_sock *qs = qt_sk(sock->sk);
-	int len, val;
+	int len, val, err;
 	u64 val64;
 
-	if (level != SOL_QTCPIP)
+	if (level != SOL_QTCPIP && level != SOL_TCP && level != SOL_IP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
+	if (level != SOL_QTCPIP) {
+		err = qt_get_inet_opt(sock->sk, level, optname, &val);
+		if (err)
+			return err;
+		/* As tcp_getsockopt(): as much of the int as asked for. */
+		if (len < 0)
+			return -EINVAL;
+		len = min_t(int, len, sizeof(val));
+		if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+			return -EFAULT;
+		return 0;
+	}
 	switch (optname) {
 	case QTCPIP_CONTEXT:
 		val = READ_ONCE(qs->ctx);
@@ -1123,6 +1369,7 @@ void qt_sock_init(struct qt_sock *qs)
 	skb_queue_head_init(&qs->txq);
 	INIT_LIST_HEAD(&qs->accept_q);
 	INIT_LIST_HEAD(&qs->accept_node);
+	INIT_LIST_HEAD(&qs->bind_node);
 }
 
 static int qt_create(struct net *net, struct socket *sock, int protocol,

@@ -51,6 +51,18 @@ struct qt_sock {
 	struct sk_buff_head txq;	/* data waiting for AT+QISEND */
 	u64 rx_lost;			/* bytes that could not be kept */
 	u16 lport;			/* bind(): the module's local port */
+	u16 mod_lport;			/* the port the module chose, from
+					 * AT+QISTATE (socket lock)
+					 */
+	bool lport_asked;		/* AT+QISTATE sent for this connection */
+	struct list_head bind_node;	/* in qt_bound once bound */
+	/* IPPROTO_TCP/IPPROTO_IP options, kept for getsockopt() alone: the
+	 * module has no equivalent (qtcpip.rst). 0: the AF_INET default.
+	 * Socket lock.
+	 */
+	bool nodelay;
+	u8 tos;
+	int ttl, keepidle, keepintvl, keepcnt;
 	bool udp_service;		/* a bound datagram socket (UC20) */
 	/* TCP LISTENER: connections waiting for accept(), under qd->lock. */
 	struct list_head accept_q;
@@ -109,5 +121,6 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev);
 void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs);
 int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd,
 			 bool tcp);
+void qt_sock_unbind(struct qt_sock *qs);
 
 #endif /* QTCPIP_SOCK_H */

@@ -9,9 +9,12 @@
  * recvfrom() reports each datagram's sender.
  */
 
+#include <linux/capability.h>
 #include <linux/in.h>
 #include <linux/inet.h>
+#include <net/ip.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "sock.h"
 
@@ -38,6 +41,58 @@ static int qt_service_abort(struct qt_sock *qs, int err)
 	return err == -ERESTARTSYS ? -EINTR : err;
 }
 
+/* The sockets bind() gave a port to: a second bind() of a port fails with
+ * EADDRINUSE, as with AF_INET, not later at the module's AT+QIOPEN. A
+ * module gives a port to one connection, so SO_REUSEADDR makes no
+ * difference (qtcpip.rst).
+ */
+static LIST_HEAD(qt_bound);
+static DEFINE_SPINLOCK(qt_bound_lock);
+
+/* Whether another socket that may use the same module holds @port. */
+static bool qt_port_taken(const struct qt_sock *qs, u16 port)
+{
+	int dev = READ_ONCE(qs->sk.sk_bound_dev_if), odev;
+	const struct qt_sock *o;
+
+	lockdep_assert_held(&qt_bound_lock);
+	if (!port)
+		return false;
+	list_for_each_entry(o, &qt_bound, bind_node) {
+		odev = READ_ONCE(o->sk.sk_bound_dev_if);
+		if (o->lport == port && o->sk.sk_type == qs->sk.sk_type &&
+		    net_eq(sock_net(&o->sk), sock_net(&qs->sk)) &&
+		    (!dev || !odev || dev == odev))
+			return true;
+	}
+	return false;
+}
+
+/* Take @port for @qs; 0 or -EADDRINUSE. Under lock_sock. */
+static int qt_port_take(struct qt_sock *qs, u16 port)
+{
+	int err = 0;
+
+	spin_lock(&qt_bound_lock);
+	if (qt_port_taken(qs, port)) {
+		err = -EADDRINUSE;
+	} else {
+		qs->lport = port;
+		list_add(&qs->bind_node, &qt_bound);
+	}
+	spin_unlock(&qt_bound_lock);
+	return err;
+}
+
+/* The socket gives its port back (release, or a bind() that failed). */
+void qt_sock_unbind(struct qt_sock *qs)
+{
+	spin_lock(&qt_bound_lock);
+	list_del_init(&qs->bind_node);
+	qs->lport = 0;
+	spin_unlock(&qt_bound_lock);
+}
+
 int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
@@ -53,13 +108,19 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 	/* The module binds its own address; only the port is ours. */
 	if (sin->sin_addr.s_addr != htonl(INADDR_ANY))
 		return -EADDRNOTAVAIL;
+	if (inet_port_requires_bind_service(sock_net(sk),
+					    ntohs(sin->sin_port)) &&
+	    !ns_capable(sock_net(sk)->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
 	lock_sock(sk);
-	if (qs->state != QT_SS_UNCONN || qs->lport) {
+	/* Bound once, as AF_INET sockets are (port 0 too). */
+	if (qs->state != QT_SS_UNCONN || qs->lport ||
+	    !list_empty(&qs->bind_node)) {
 		err = -EINVAL;
 		goto out;
 	}
-	qs->lport = ntohs(sin->sin_port);
-	if (sk->sk_type != SOCK_DGRAM || !qs->lport)
+	err = qt_port_take(qs, ntohs(sin->sin_port));
+	if (err || sk->sk_type != SOCK_DGRAM || !qs->lport)
 		goto out;
 	if (READ_ONCE(qs->id) >= 0) {
 		/* An aborted attempt's id is still being given back. */
@@ -91,7 +152,7 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		goto out;
 	qs->udp_service = false;
 undo:
-	qs->lport = 0;
+	qt_sock_unbind(qs);
 out:
 	release_sock(sk);
 	return err;
@@ -139,6 +200,8 @@ int qt_listen(struct socket *sock, int backlog)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (err)
 		qs->backlog = 0;
+	else
+		sk->sk_state = TCP_LISTEN;	/* SO_ACCEPTCONN says 1 */
 out:
 	release_sock(sk);
 	return err;
@@ -239,7 +302,9 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 	int err = 0;
 
 	lock_sock(sk);
-	if (qs->state != QT_SS_LISTEN || qs->udp_service) {
+	/* shutdown(SHUT_RD) ends accepting, as it stops a TCP listener. */
+	if (qs->state != QT_SS_LISTEN || qs->udp_service ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN)) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -251,7 +316,8 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 			err = sock_error(sk);
 			goto out;
 		}
-		if (qs->state != QT_SS_LISTEN) {
+		if (qs->state != QT_SS_LISTEN ||
+		    (sk->sk_shutdown & RCV_SHUTDOWN)) {
 			err = -EINVAL;
 			goto out;
 		}
@@ -266,11 +332,15 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
 			      READ_ONCE(qs->accept_len) || sk->sk_err ||
-			      READ_ONCE(qs->state) != QT_SS_LISTEN, &wait);
+			      READ_ONCE(qs->state) != QT_SS_LISTEN ||
+			      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
+			      &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	/* The child's lock nests inside the listener's. */
 	lock_sock_nested(&cq->sk, SINGLE_DEPTH_NESTING);
+	/* Its local port is the listener's. */
+	cq->lport = qs->lport;
 	sock_graft(&cq->sk, newsock);
 	newsock->ops = &qt_ops;
 	newsock->state = SS_CONNECTED;
