@@ -813,25 +813,18 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 
 /* "+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,..." (both dialects):
  * the <lport> of connection @id, 0 if the answer has none.
- * TODO(lead): a local parser until at_answer.c has one.
  */
 static u16 qt_qistate_lport(const char *resp, int id)
 {
-	const char *p = strstr(resp, "+QISTATE: ");
-	char type[16], ip[64];
-	int rid, rport, lport;
+	struct qt_ans_qistate st;
+	const char *p;
+	size_t n;
 
-	if (!p)
+	p = qt_ans_line(resp, "+QISTATE:", &n);
+	if (!p || qt_ans_qistate(p, n, &st) || st.id != id ||
+	    !st.lport || st.lport > 65535)
 		return 0;
-	p += 10;
-	if (sscanf(p, "%d,\"%15[^\"]\",\"%63[^\"]\",%d,%d", &rid, type, ip,
-		   &rport, &lport) != 5 &&
-	    sscanf(p, "%d,%15[^,],\"%63[^\"]\",%d,%d", &rid, type, ip, &rport,
-		   &lport) != 5)
-		return 0;
-	if (rid != id || lport <= 0 || lport > 65535)
-		return 0;
-	return lport;
+	return st.lport;
 }
 
 /* The local port the module chose for @qs's connection: asked once per
