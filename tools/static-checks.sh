@@ -10,7 +10,11 @@ cd "$QTCPIP_TOP" || exit 1
 checkpatch=$(tools/ksft-headers.sh --checkpatch) || exit 1
 files=$(ls drivers/net/qtcpip/*.[ch] include/uapi/linux/qtcpip.h selftests/kmod/*.c)
 kernels="6.1 6.12"
-tap_plan $(( $(echo "$files" | wc -w) + 2 * $(echo $kernels | wc -w) ))
+tap_plan $(( $(echo "$files" | wc -w) + 2 * $(echo $kernels | wc -w) + 1 ))
+
+# The engine reaches the socket layer only through its ops tables.
+check "layers: the AT engine calls no socket-layer code (tools/check-layers.sh)" \
+	tools/check-layers.sh
 
 for f in $files; do
 	# --terse prints one line per finding and nothing for a clean file.

@@ -30,6 +30,7 @@ static void qt_async_ping(struct qtcpip_dev *qd, const struct qt_event *ev)
 	struct qt_async *slot = &qd->ping;
 	const struct qt_ping *p = &ev->ping;
 
+	lockdep_assert_held(&qd->lock);
 	if (p->nfields >= 7 && p->result == d->ping_done) {
 		/* The summary. */
 		slot->sum = *p;
@@ -60,6 +61,7 @@ void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	struct qt_async *dns = &qd->dns;
 
+	lockdep_assert_held(&qd->lock);
 	switch (ev->urc) {
 	case QT_URC_DNSGIP_HDR:
 		if (!dns->busy || dns->done)

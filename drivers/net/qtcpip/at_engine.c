@@ -16,7 +16,6 @@
 
 #include "at_answer.h"
 #include "qtcpip.h"
-#include "sock.h"
 
 static unsigned int qt_at_timeout_ms;
 module_param_named(at_timeout_ms, qt_at_timeout_ms, uint, 0644);
@@ -40,6 +39,97 @@ MODULE_PARM_DESC(at_timeout_ms,
  */
 #define QT_ENG_BUDGET		16
 
+/* The layer above: set once, before the line discipline is registered. */
+static const struct qt_dev_ops *qt_dev_ops;
+
+void qt_engine_set_ops(const struct qt_dev_ops *ops)
+{
+	qt_dev_ops = ops;
+}
+
+/* The connection on @id with a reference of its own, or NULL. */
+static struct qt_conn *qt_conn_get(struct qtcpip_dev *qd, int id)
+{
+	struct qt_conn *conn;
+
+	lockdep_assert_held(&qd->lock);
+	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
+		return NULL;
+	conn = qd->conn[id];
+	conn->ops->get(conn);
+	return conn;
+}
+
+/* @conn takes connectID @id; the table holds a reference. */
+void qt_conn_attach_locked(struct qtcpip_dev *qd, struct qt_conn *conn,
+			   int id)
+{
+	lockdep_assert_held(&qd->lock);
+	conn->ops->get(conn);
+	qd->conn[id] = conn;
+}
+
+/* Empty the slot of @id; the table's reference is the caller's now. */
+struct qt_conn *qt_conn_detach_locked(struct qtcpip_dev *qd, int id)
+{
+	struct qt_conn *conn = qd->conn[id];
+
+	lockdep_assert_held(&qd->lock);
+	qd->conn[id] = NULL;
+	return conn;
+}
+
+/* The data block ended (@complete) or was cut short. */
+static void qt_rx_end(struct qtcpip_dev *qd, bool complete)
+{
+	struct qt_conn *conn = qd->rx_conn;
+
+	lockdep_assert_held(&qd->lock);
+	if (!conn)
+		return;
+	qd->rx_conn = NULL;
+	conn->ops->data_end(qd, conn, complete);
+	conn->ops->put(conn);
+}
+
+/* A data block of ev->len bytes starts for @conn (NULL: nobody's). */
+static void qt_rx_start(struct qtcpip_dev *qd, struct qt_conn *conn,
+			const struct qt_event *ev)
+{
+	lockdep_assert_held(&qd->lock);
+	qt_rx_end(qd, true);
+	if (ev->len <= 0)
+		return;
+	if (!conn) {
+		qd->rx_dropped_bytes += ev->len;
+		qd->netdev->stats.rx_dropped++;
+		return;
+	}
+	if (!conn->ops->data_start(qd, conn, ev))
+		return;
+	conn->ops->get(conn);
+	qd->rx_conn = conn;
+}
+
+/* The line lost a byte of the data block in progress (a UART error): drop
+ * the block, and tell its connection. Returns that connection with a
+ * reference the caller drops once it let go of qd->lock, or NULL.
+ */
+struct qt_conn *qt_engine_rx_error_locked(struct qtcpip_dev *qd)
+{
+	struct qt_conn *conn = qd->rx_conn;
+
+	lockdep_assert_held(&qd->lock);
+	if (!conn)
+		return NULL;
+	conn->ops->get(conn);
+	qt_rx_end(qd, false);
+	qd->netdev->stats.rx_dropped++;
+	/* The rest of the block still goes through the parser. */
+	conn->ops->rx_error(qd, conn, false);
+	return conn;
+}
+
 unsigned long qt_deadline(unsigned int ms)
 {
 	if (qt_at_timeout_ms && ms > qt_at_timeout_ms)
@@ -57,6 +147,7 @@ struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
 		return NULL;
 	refcount_set(&cmd->ref, 1);
 	init_completion(&cmd->comp);
+	cmd->rx_len = -1;
 	cmd->timeout = qt_deadline(QT_CMD_TIMEOUT_MS);
 	if (fmt) {
 		cmd->line = kvasprintf(gfp, fmt, ap);
@@ -95,8 +186,38 @@ void qt_engine_kick(struct qtcpip_dev *qd)
 	schedule_work(&qd->eng_work);
 }
 
-/* End the in-flight command. Called under qd->lock. */
-static void qt_cmd_end(struct qtcpip_dev *qd, int status)
+/* The errno qt_cmd_exec() returns for an outcome (RESET: the reset's). */
+static const int qt_outcome_errno[] = {
+	[QT_OUT_ERROR]		= -EIO,
+	[QT_OUT_SEND_FAIL]	= -ENOBUFS,
+	[QT_OUT_NO_CARRIER]	= -ENOTCONN,
+	[QT_OUT_TIMEOUT]	= -ETIMEDOUT,
+	[QT_OUT_ABORTED]	= -ECONNABORTED,
+	[QT_OUT_CANCELLED]	= -ECANCELED,
+	[QT_OUT_RESET]		= -ENETRESET,
+	[QT_OUT_DETACHED]	= -ENODEV,
+};
+
+static void qt_cmd_set_outcome(struct qt_cmd *cmd, enum qt_cmd_outcome out,
+			       int err)
+{
+	cmd->state = QT_CMD_ENDED;
+	cmd->outcome = out;
+	cmd->status = err ?: qt_outcome_errno[out];
+}
+
+/* The module answered (a final, not a deadline or the engine's flush). */
+static bool qt_outcome_answered(enum qt_cmd_outcome out)
+{
+	return out == QT_OUT_OK || out == QT_OUT_ERROR ||
+	       out == QT_OUT_SEND_FAIL || out == QT_OUT_NO_CARRIER;
+}
+
+/* End the in-flight command with @out (@err: the errno, if not the
+ * outcome's). Called under qd->lock.
+ */
+static void qt_cmd_end(struct qtcpip_dev *qd, enum qt_cmd_outcome out,
+		       int err)
 {
 	struct qt_cmd *cmd = qd->inflight;
 
@@ -105,10 +226,9 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 		return;
 	qd->inflight = NULL;
 	qd->prompt_seen = false;
-	cmd->status = status;
-	cmd->ended = true;
+	qt_cmd_set_outcome(cmd, out, err);
 	/* Only an answer proves the module is there. */
-	if (status != -ETIMEDOUT && status != -ECONNABORTED) {
+	if (qt_outcome_answered(out)) {
 		qd->timeouts = 0;
 		qd->data_unsure = false;
 	}
@@ -119,8 +239,7 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 	 */
 	if ((cmd->flags & QT_CMDF_PROMPT) && !cmd->payload_written &&
 	    cmd->final && cmd->final != QT_FINAL_CME_ERROR &&
-	    cmd->final != QT_FINAL_CMS_ERROR &&
-	    status != -ETIMEDOUT && status != -ECONNABORTED)
+	    cmd->final != QT_FINAL_CMS_ERROR && qt_outcome_answered(out))
 		qd->data_unsure = true;
 	if (cmd->done)
 		cmd->done(qd, cmd);
@@ -130,12 +249,12 @@ static void qt_cmd_end(struct qtcpip_dev *qd, int status)
 }
 
 /* End a queued command that never ran. Called under qd->lock. */
-static void qt_cmd_cancel(struct qtcpip_dev *qd, struct qt_cmd *cmd, int err)
+static void qt_cmd_cancel(struct qtcpip_dev *qd, struct qt_cmd *cmd,
+			  enum qt_cmd_outcome out, int err)
 {
 	lockdep_assert_held(&qd->lock);
 	list_del_init(&cmd->node);
-	cmd->status = err;
-	cmd->ended = true;
+	qt_cmd_set_outcome(cmd, out, err);
 	if (cmd->done)
 		cmd->done(qd, cmd);
 	complete_all(&cmd->comp);
@@ -149,18 +268,20 @@ static void qt_cmd_cancel(struct qtcpip_dev *qd, struct qt_cmd *cmd, int err)
  */
 static void qt_engine_flush(struct qtcpip_dev *qd, int err)
 {
+	enum qt_cmd_outcome out = err == -ENODEV ? QT_OUT_DETACHED :
+				  QT_OUT_RESET;
 	LIST_HEAD(gone);
 	struct qt_cmd *cmd;
 
 	lockdep_assert_held(&qd->lock);
 	qd->flushing = true;
 	if (qd->inflight)
-		qt_cmd_end(qd, err);
+		qt_cmd_end(qd, out, err);
 	do {
 		list_splice_init(&qd->cmdq, &gone);
 		while (!list_empty(&gone)) {
 			cmd = list_first_entry(&gone, struct qt_cmd, node);
-			qt_cmd_cancel(qd, cmd, err);
+			qt_cmd_cancel(qd, cmd, out, err);
 		}
 	} while (qd->state == QT_DEV_DEAD && !list_empty(&qd->cmdq));
 	qd->flushing = false;
@@ -278,7 +399,7 @@ static void qt_eng_work(struct work_struct *work)
 
 	spin_lock_bh(&qd->lock);
 	/* Transparent mode: the line is the connection's; commands wait. */
-	if (qd->transparent) {
+	if (qt_tp_on(qd)) {
 		qt_tp_tx(qd);
 		goto out;
 	}
@@ -294,10 +415,10 @@ static void qt_eng_work(struct work_struct *work)
 			qt_write_locked(qd, cmd->skb->data, cmd->payload_len);
 			cmd->payload_written = true;
 		}
-		if (cmd->geterror_write) {
+		if (cmd->state == QT_CMD_GETERROR) {
 			if (!qt_tx_fits(qd, 14))
 				goto out;
-			cmd->geterror_write = false;
+			cmd->state = QT_CMD_GETERROR_SENT;
 			qt_write_locked(qd, "AT+QIGETERROR\r", 14);
 			mod_timer(&qd->cmd_timer, jiffies + cmd->timeout);
 		}
@@ -310,7 +431,7 @@ static void qt_eng_work(struct work_struct *work)
 			 * done callback must not queue the same again at
 			 * once; if it does, the budget still ends this run.
 			 */
-			qt_cmd_cancel(qd, cmd, -ECANCELED);
+			qt_cmd_cancel(qd, cmd, QT_OUT_CANCELLED, 0);
 			if (!--budget) {
 				qt_engine_kick(qd);
 				break;
@@ -321,6 +442,7 @@ static void qt_eng_work(struct work_struct *work)
 		if (!qt_tx_fits(qd, cmd->line_len + 1))
 			break;
 		list_del_init(&cmd->node);
+		cmd->state = QT_CMD_SENT;
 		qd->inflight = cmd;
 		qd->prompt_seen = false;
 		qt_write_locked(qd, cmd->line, cmd->line_len);
@@ -334,6 +456,7 @@ out:
 
 static void qt_probe_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
+	lockdep_assert_held(&qd->lock);
 	qd->probe_queued = false;
 }
 
@@ -408,7 +531,7 @@ static void qt_cmd_timer(struct timer_list *t)
 				    cmd->line);
 		/* Whatever half line or data block we had is worthless. */
 		qt_parser_reset(&qd->parser);
-		qt_sock_rx_abort(qd);
+		qt_rx_end(qd, false);
 		qd->timeouts++;
 		/* A send ended without its payload earlier and now no answer
 		 * comes: the module most likely took this command as that
@@ -438,9 +561,9 @@ static void qt_cmd_timer(struct timer_list *t)
 			 */
 			if (!unsure)
 				qt_engine_resync_locked(qd, cmd->payload_len);
-			qt_cmd_end(qd, -ECONNABORTED);
+			qt_cmd_end(qd, QT_OUT_ABORTED, 0);
 		} else {
-			qt_cmd_end(qd, -ETIMEDOUT);
+			qt_cmd_end(qd, QT_OUT_TIMEOUT, 0);
 		}
 		lost = (qd->timeouts >= QT_MAX_TIMEOUTS || garbled) &&
 		       qd->state == QT_DEV_READY;
@@ -492,7 +615,8 @@ static bool qt_final_stray(struct qtcpip_dev *qd, const struct qt_event *ev)
 	case QT_FINAL_CLOSE_OK:
 	case QT_FINAL_CLOSE_FAIL:
 		/* A close whose OK came waits for just this. */
-		if (cmd && cmd->accepted && qt_cmd_is(cmd, "AT+QICLOSE"))
+		if (cmd && cmd->state == QT_CMD_ACCEPTED &&
+		    qt_cmd_is(cmd, "AT+QICLOSE"))
 			return false;
 		if (qd->close_owed &&
 		    time_before(jiffies, qd->close_owed_until)) {
@@ -512,7 +636,9 @@ static bool qt_final_stray(struct qtcpip_dev *qd, const struct qt_event *ev)
 static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	struct qt_cmd *cmd = qd->inflight;
+	bool asked;
 
+	lockdep_assert_held(&qd->lock);
 	if (qt_final_stray(qd, ev)) {
 		qd->stray_finals++;
 		return;
@@ -522,16 +648,18 @@ static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qd->stray_finals++;
 		return;
 	}
+	asked = cmd->state == QT_CMD_GETERROR ||
+		cmd->state == QT_CMD_GETERROR_SENT;
 	cmd->final = ev->final;
 	switch (ev->final) {
 	case QT_FINAL_OK:
-		if (cmd->geterror) {
+		if (asked) {
 			/* The answer to AT+QIGETERROR: the command failed. */
-			qt_cmd_end(qd, -EIO);
+			qt_cmd_end(qd, QT_OUT_ERROR, 0);
 			return;
 		}
 		if (cmd->flags & QT_CMDF_LATE_FINAL) {
-			cmd->accepted = true;
+			cmd->state = QT_CMD_ACCEPTED;
 			return;
 		}
 		if (cmd->flags & QT_CMDF_CLOSE_OWED) {
@@ -539,37 +667,36 @@ static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
 			qd->close_owed++;
 			qd->close_owed_until = jiffies + 2 * HZ;
 		}
-		qt_cmd_end(qd, 0);
+		qt_cmd_end(qd, QT_OUT_OK, 0);
 		break;
 	case QT_FINAL_SEND_OK:
 	case QT_FINAL_CLOSE_OK:
 	case QT_FINAL_CONNECT:
-		qt_cmd_end(qd, 0);
+		qt_cmd_end(qd, QT_OUT_OK, 0);
 		break;
 	case QT_FINAL_SEND_FAIL:
 		/* The module's send buffer is full: try again later. */
-		qt_cmd_end(qd, -ENOBUFS);
+		qt_cmd_end(qd, QT_OUT_SEND_FAIL, 0);
 		break;
 	case QT_FINAL_CME_ERROR:
 	case QT_FINAL_CMS_ERROR:
 		cmd->code = ev->code;
-		qt_cmd_end(qd, -EIO);
+		qt_cmd_end(qd, QT_OUT_ERROR, 0);
 		break;
 	case QT_FINAL_NO_CARRIER:
-		qt_cmd_end(qd, -ENOTCONN);
+		qt_cmd_end(qd, QT_OUT_NO_CARRIER, 0);
 		break;
 	case QT_FINAL_ERROR:
 		/* Ask why, as part of the same command (one in flight). */
-		if ((cmd->flags & QT_CMDF_GETERROR) && !cmd->geterror) {
-			cmd->geterror = true;
-			cmd->geterror_write = true;
+		if ((cmd->flags & QT_CMDF_GETERROR) && !asked) {
+			cmd->state = QT_CMD_GETERROR;
 			qt_engine_kick(qd);
 			return;
 		}
-		qt_cmd_end(qd, -EIO);
+		qt_cmd_end(qd, QT_OUT_ERROR, 0);
 		break;
 	default:
-		qt_cmd_end(qd, cmd->geterror ? -EIO : 0);
+		qt_cmd_end(qd, asked ? QT_OUT_ERROR : QT_OUT_OK, 0);
 		break;
 	}
 }
@@ -579,6 +706,7 @@ static void qt_on_final(struct qtcpip_dev *qd, const struct qt_event *ev)
  */
 static void qt_unknown_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
+	lockdep_assert_held(&qd->lock);
 	qd->urc_unknown++;
 	if (net_ratelimit())
 		netdev_info(qd->netdev, "unsolicited: %.64s\n", ev->line);
@@ -589,6 +717,7 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 	struct qt_cmd *cmd = qd->inflight;
 	struct qt_ans_geterror ge;
 
+	lockdep_assert_held(&qd->lock);
 	/* With echo off, the echo of our own command means that the module
 	 * rebooted (echo is on after boot) without a RDY we could see.
 	 */
@@ -604,16 +733,17 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 			qt_unknown_urc(qd, ev);
 		return;
 	}
-	if (cmd->geterror) {
+	if (cmd->state == QT_CMD_GETERROR ||
+	    cmd->state == QT_CMD_GETERROR_SENT) {
 		if (!strncmp(ev->line, "+QIGETERROR:", 12))
 			cmd->code = qt_ans_geterror(ev->line, ev->line_len,
 						    &ge) ? 0 : ge.code;
 		return;
 	}
-	if (cmd->qs && !strncmp(ev->line, "+QIRD:", 6)) {
+	if (cmd->conn && !strncmp(ev->line, "+QIRD:", 6)) {
 		/* Data of a read: its bytes follow as QT_EV_DATA. */
-		cmd->code = ev->len;
-		qt_sock_rx_start(qd, -1, ev);
+		cmd->rx_len = ev->len;
+		qt_rx_start(qd, cmd->conn, ev);
 		return;
 	}
 	if (!qt_line_answers(cmd->line, cmd->info_prefix, ev->line)) {
@@ -623,47 +753,93 @@ static void qt_on_info(struct qtcpip_dev *qd, const struct qt_event *ev)
 	qt_resp_append(cmd, ev->line, ev->line_len);
 }
 
-/* Is connectID @id a socket in buffer access mode? Under qd->lock. */
-static bool qt_buffer_mode(struct qtcpip_dev *qd, int id)
+/* The module holds data for connectID @id; with @hint_only, only if the
+ * connection is in buffer access mode (else the URC carries the data).
+ * Returns whether it was taken as a hint. Under qd->lock.
+ */
+static bool qt_recv_hint(struct qtcpip_dev *qd, int id, bool hint_only)
 {
+	struct qt_conn *conn = qt_conn_get(qd, id);
+	bool hint = conn && (!hint_only || conn->ops->buffered(conn));
+
+	if (hint)
+		conn->ops->recv_hint(qd, conn);
+	if (conn)
+		conn->ops->put(conn);
+	return hint;
+}
+
+/* Deactivated PDP context @ctx: its connections fail, and the link is
+ * down with the default one. Under qd->lock.
+ */
+void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx)
+{
+	struct qt_conn *conn;
+	int id;
+
 	lockdep_assert_held(&qd->lock);
-	return id >= 0 && id < QT_MAX_CONN && qd->conn[id] &&
-	       qd->conn[id]->mode == QTCPIP_MODE_BUFFER;
+	if (ctx < 1 || ctx > QT_MAX_CTX)
+		return;
+	qd->ctx_active[ctx] = false;
+	for (id = 0; id < QT_MAX_CONN; id++) {
+		conn = qt_conn_get(qd, id);
+		if (!conn)
+			continue;
+		conn->ops->pdp_down(qd, conn, ctx);
+		conn->ops->put(conn);
+	}
+	if (ctx == 1 && netif_carrier_ok(qd->netdev)) {
+		netif_carrier_off(qd->netdev);
+		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+	}
 }
 
 static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
+	struct qt_conn *conn;
+
+	lockdep_assert_held(&qd->lock);
 	switch (ev->urc) {
 	case QT_URC_RECV:
 	case QT_URC_BUFF_FULL:
-		qt_sock_event_recv(qd, ev->id);
+		qt_recv_hint(qd, ev->id, false);
 		break;
 	case QT_URC_RECV_PUSH:
 		/* Buffer mode: newer firmware adds the length to the "recv"
 		 * hint, and no data follows (BG96, EC21 manuals show none).
 		 */
-		if (qt_buffer_mode(qd, ev->id)) {
+		if (qt_recv_hint(qd, ev->id, true)) {
 			qt_parser_skip_block(&qd->parser);
-			qt_sock_event_recv(qd, ev->id);
 			break;
 		}
-		qt_sock_rx_start(qd, ev->id, ev);
+		conn = qt_conn_get(qd, ev->id);
+		qt_rx_start(qd, conn, ev);
+		if (conn)
+			conn->ops->put(conn);
 		break;
 	case QT_URC_CLOSED:
-		qt_sock_event_closed(qd, ev->id);
+		conn = qt_conn_get(qd, ev->id);
+		if (conn) {
+			conn->ops->closed(qd, conn);
+			conn->ops->put(conn);
+		}
 		break;
 	case QT_URC_QIOPEN:
-		qt_sock_event_open(qd, ev->id, ev->code);
+		conn = qt_conn_get(qd, ev->id);
+		if (conn) {
+			conn->ops->opened(qd, conn, ev->code);
+			conn->ops->put(conn);
+		}
 		break;
 	case QT_URC_PDPDEACT:
 		qt_genl_event(qd, QTCPIP_EVENT_PDPDEACT, ev->id);
-		qt_sock_event_pdpdeact(qd, ev->id);
+		qt_engine_pdpdeact_locked(qd, ev->id);
 		/* Bring the default context back if the link is up. */
 		if (ev->id == 1)
 			qtcpip_dev_queue_work_locked(qd, &qd->link_work);
 		break;
 	case QT_URC_INCOMING:
-		qt_sock_event_incoming(qd, ev);
+		qd->ops->incoming(qd, ev);
 		break;
 	case QT_URC_INCOMING_FULL:
 		/* The module refused a client: nothing to accept. */
@@ -699,6 +875,7 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 {
 	struct qtcpip_dev *qd = ctx;
 
+	lockdep_assert_held(&qd->lock);
 	/* A line only a module at the right rate can form (at_init.c). */
 	if (ev->type == QT_EV_FINAL || ev->type == QT_EV_PROMPT ||
 	    (ev->type == QT_EV_URC && ev->urc != QT_URC_OTHER))
@@ -719,13 +896,14 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 		qt_on_urc(qd, ev);
 		break;
 	case QT_EV_DATA:
-		if (qd->transparent)
+		if (qt_tp_on(qd))
 			qt_tp_rx(qd, ev->data, ev->data_len);
-		else
-			qt_sock_rx_data(qd, ev->data, ev->data_len);
+		else if (qd->rx_conn)
+			qd->rx_conn->ops->data(qd, qd->rx_conn, ev->data,
+					       ev->data_len);
 		break;
 	case QT_EV_DATA_END:
-		qt_sock_rx_end(qd);
+		qt_rx_end(qd, true);
 		break;
 	case QT_EV_PROMPT:
 		if (qd->inflight && (qd->inflight->flags & QT_CMDF_PROMPT)) {
@@ -743,10 +921,8 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 		 * more than one data block: still a hint.
 		 */
 		if (ev->line && !strncmp(ev->line, "+QIURC:", 7) &&
-		    qt_buffer_mode(qd, ev->id)) {
-			qt_sock_event_recv(qd, ev->id);
+		    qt_recv_hint(qd, ev->id, true))
 			break;
-		}
 		qd->netdev->stats.rx_errors++;
 		break;
 	default:
@@ -780,6 +956,29 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	}
 }
 
+/* Module reset or detach: every connection is gone. */
+static void qt_engine_fail_conns(struct qtcpip_dev *qd, int err)
+{
+	struct qt_conn *gone[QT_MAX_CONN];
+	int id, n = 0;
+
+	spin_lock_bh(&qd->lock);
+	for (id = 0; id < QT_MAX_CONN; id++) {
+		struct qt_conn *conn = qt_conn_detach_locked(qd, id);
+
+		if (!conn)
+			continue;
+		conn->ops->failed(qd, conn, err);
+		gone[n++] = conn;
+	}
+	/* Reset or gone: the init closes every id of the module anew. */
+	qd->ids_stale = 0;
+	spin_unlock_bh(&qd->lock);
+	/* Outside the lock: this may be the last reference. */
+	while (n--)
+		gone[n]->ops->put(gone[n]);
+}
+
 /* Fail everything in progress with @err and start over from probing. */
 void qt_engine_reset(struct qtcpip_dev *qd, int err)
 {
@@ -790,8 +989,9 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		qt_engine_flush(qd, err);
 		/* Whatever the module was inside of, it starts afresh. */
 		qd->resync_left = 0;
+		qd->data_unsure = false;
 		qt_parser_reset(&qd->parser);
-		qt_sock_rx_abort(qd);
+		qt_rx_end(qd, false);
 		/* After a reboot the module echoes again until ATE0. */
 		qt_parser_set_echo_filter(&qd->parser, true);
 		qd->close_owed = 0;
@@ -805,7 +1005,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		netif_carrier_off(qd->netdev);
 		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
-	qt_sock_fail_all(qd, err);
+	qt_engine_fail_conns(qd, err);
 }
 
 static void qt_tick_work(struct work_struct *work)
@@ -813,11 +1013,12 @@ static void qt_tick_work(struct work_struct *work)
 	struct qtcpip_dev *qd = container_of(to_delayed_work(work),
 					     struct qtcpip_dev, tick_work);
 
-	qt_sock_tick(qd);
+	spin_lock_bh(&qd->lock);
+	qd->ops->tick(qd);
+	qt_tp_tick(qd);
 	/* Keepalive: an idle module is asked now and then whether it is
 	 * still there, so that sockets waiting for data learn it when not.
 	 */
-	spin_lock_bh(&qd->lock);
 	if (qd->state == QT_DEV_READY && !qd->inflight &&
 	    list_empty(&qd->cmdq) &&
 	    time_after(jiffies, qd->last_rx + QT_KEEPALIVE))
@@ -825,7 +1026,7 @@ static void qt_tick_work(struct work_struct *work)
 	/* Bytes that formed no line, then quiet: a module that rebooted at
 	 * another rate (AT+IPR) says RDY in garbage; ask it now.
 	 */
-	if (qd->state == QT_DEV_READY && !qd->inflight && !qd->transparent &&
+	if (qd->state == QT_DEV_READY && !qd->inflight && !qt_tp_on(qd) &&
 	    list_empty(&qd->cmdq) && qd->rx_lined != qd->rx_seen &&
 	    time_after(jiffies, qd->last_rx + HZ / 2)) {
 		qd->rx_lined = qd->rx_seen;
@@ -839,6 +1040,7 @@ static void qt_tick_work(struct work_struct *work)
 void qt_engine_init(struct qtcpip_dev *qd)
 {
 	spin_lock_init(&qd->lock);
+	qd->ops = qt_dev_ops;
 	INIT_LIST_HEAD(&qd->cmdq);
 	init_waitqueue_head(&qd->stop_wait);
 	init_waitqueue_head(&qd->async_wait);
@@ -871,7 +1073,7 @@ void qt_engine_stop(struct qtcpip_dev *qd)
 	qt_engine_flush(qd, -ENODEV);
 	qd->resync_left = 0;
 	WRITE_ONCE(qd->tx_wait, false);
-	qt_sock_rx_abort(qd);
+	qt_rx_end(qd, false);
 	spin_unlock_bh(&qd->lock);
 	wake_up(&qd->stop_wait);
 
@@ -882,5 +1084,5 @@ void qt_engine_stop(struct qtcpip_dev *qd)
 	cancel_delayed_work_sync(&qd->tick_work);
 	del_timer_sync(&qd->cmd_timer);
 	cancel_work_sync(&qd->eng_work);
-	qt_sock_fail_all(qd, -ENODEV);
+	qt_engine_fail_conns(qd, -ENODEV);
 }

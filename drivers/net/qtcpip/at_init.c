@@ -13,7 +13,6 @@
 
 #include "at_answer.h"
 #include "qtcpip.h"
-#include "sock.h"
 
 #define QT_PROBE_TIMEOUT_MS	1000
 #define QT_QIACT_TIMEOUT_MS	150000
@@ -285,7 +284,7 @@ void qt_link_work(struct work_struct *work)
 		if (!qt_exec(qd, QT_QIDEACT_TIMEOUT_MS, NULL, 0,
 			     "AT+QIDEACT=1")) {
 			spin_lock_bh(&qd->lock);
-			qt_sock_event_pdpdeact(qd, 1);
+			qt_engine_pdpdeact_locked(qd, 1);
 			spin_unlock_bh(&qd->lock);
 		}
 	}

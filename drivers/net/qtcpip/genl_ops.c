@@ -451,7 +451,7 @@ int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
 	if (!err) {
 		/* The module closed the context's connections. */
 		spin_lock_bh(&qd->lock);
-		qt_sock_event_pdpdeact(qd, ctx);
+		qt_engine_pdpdeact_locked(qd, ctx);
 		spin_unlock_bh(&qd->lock);
 		qt_query_contexts(qd);
 	}
@@ -1092,7 +1092,7 @@ int qt_genl_sock_start(struct netlink_callback *cb)
 
 		spin_lock_bh(&qd->lock);
 		for (id = 0; id < QT_MAX_CONN; id++) {
-			struct qt_sock *qs = qd->conn[id];
+			struct qt_sock *qs = qt_conn_sock(qd->conn[id]);
 			struct qt_sock_snap *s;
 
 			if (!qs || dump->n >= max)

@@ -18,7 +18,6 @@
 
 #include "compat.h"
 #include "qtcpip.h"
-#include "sock.h"
 
 /* Packet taps (tcpdump -i qtcpip0) see the AT exchange: one frame per
  * chunk, a direction byte ('>' to the module, '<' from it) and the bytes
@@ -74,7 +73,7 @@ static void qtcpip_tx_work(struct work_struct *work)
 	/* Transparent mode: the engine feeds the line as it drains; else it
 	 * may hold a command back until it fits (qt_eng_work()).
 	 */
-	if (READ_ONCE(qd->transparent) || READ_ONCE(qd->tx_wait))
+	if (qt_tp_on(qd) || READ_ONCE(qd->tx_wait))
 		qt_engine_kick(qd);
 }
 
@@ -316,7 +315,7 @@ static void qtcpip_ldisc_hangup(struct tty_struct *tty)
 static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
 {
 	struct net_device_stats *st = &qd->netdev->stats;
-	struct qt_sock *qs = NULL;
+	struct qt_conn *conn = NULL;
 	bool feed = flag == TTY_PARITY || flag == TTY_FRAME;
 
 	spin_lock_bh(&qd->lock);
@@ -333,19 +332,12 @@ static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
 	switch (qd->parser.state) {
 	case QT_PS_DATA:
 	case QT_PS_HEXDATA:
-		qs = qd->rx_sock;
-		if (!qs)
-			break;	/* a block nobody takes */
-		sock_hold(&qs->sk);
-		qt_sock_rx_abort(qd);
-		st->rx_dropped++;
-		/* The rest of the block still goes through the parser. */
-		if (qs->sk.sk_type == SOCK_STREAM)
-			qt_sock_abort(qd, qs, EIO);
+		/* A block nobody takes needs nothing. */
+		conn = qt_engine_rx_error_locked(qd);
 		break;
 	case QT_PS_RAW:
-		if (qd->tp_sock)
-			qt_sock_set_error(qd->tp_sock, EIO);
+		if (qd->tp_conn)
+			qd->tp_conn->ops->rx_error(qd, qd->tp_conn, true);
 		feed = false;
 		break;
 	default:
@@ -354,8 +346,8 @@ static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
 	}
 out:
 	spin_unlock_bh(&qd->lock);
-	if (qs)
-		sock_put(&qs->sk);
+	if (conn)
+		conn->ops->put(conn);
 	return feed;
 }
 

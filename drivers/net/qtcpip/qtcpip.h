@@ -1,6 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* qtcpip: internal definitions shared by the line discipline, the netdev,
  * the AT engine and the socket family.
+ *
+ * Lock order (outer first; every function that needs one of them says so
+ * with lockdep_assert_held() or sock_owned_by_me()):
+ *
+ *   lock_sock(sk)                 a socket's user context
+ *     qd->lock  (spinlock, BH)    the engine: commands, parser, connection
+ *                                 table, transparent mode, and the engine
+ *                                 state of every socket on the device
+ *       txlock  (spinlock, BH)    bytes queued towards the tty, qd->tty
+ *       sk_receive_queue.lock, qs->txq.lock, bh_lock_sock (leaves)
+ *
+ * A listener's lock_sock nests its accepted child's (SINGLE_DEPTH_NESTING).
+ * Nothing sleeps under qd->lock or txlock; the engine never takes
+ * lock_sock. A socket's last reference may go under qd->lock only while
+ * the line holds the device (its destructor drops a device reference,
+ * which must not be the last under the device's own lock): detach drops
+ * the table's references after letting go of qd->lock.
  */
 #ifndef QTCPIP_H
 #define QTCPIP_H
@@ -32,8 +49,87 @@
  */
 #define QT_TP_HOLD_MAX		1024
 
-struct qt_sock;
 struct qtcpip_dev;
+struct qt_conn;
+
+/**
+ * struct qt_conn_ops - how the engine reports to a connection
+ *
+ * The engine knows a connection (a connectID of the module) only as a
+ * &struct qt_conn, which its owner (the socket family) embeds; these are
+ * the only calls the engine makes into its owner. All but @get and @put
+ * are called under qd->lock from the engine's contexts (receive_buf, its
+ * work items, its timer) and must not sleep; they may call back into the
+ * engine's *_locked API.
+ *
+ * @get: take a reference (every table slot, rx_conn and tp_conn hold one,
+ *	and every lookup from the engine holds one while it uses the
+ *	connection).
+ * @put: drop it; may free the owner (not under qd->lock if it can be the
+ *	last one).
+ * @buffered: the connection is in buffer access mode: a "recv" URC with a
+ *	length is a hint, no data follows.
+ * @opened: +QIOPEN: <id>,<code> (0: open).
+ * @closed: the "closed" URC: the peer closed.
+ * @recv_hint: the module holds unread data for it.
+ * @data_start: a data block of ev->len bytes starts (+QIRD of its read, or
+ *	a direct push); false: it cannot take one (counted by the owner).
+ * @data: bytes of that block.
+ * @data_end: the block ended (@complete), or was cut short (reset,
+ *	timeout, a line error).
+ * @rx_error: the UART flagged a byte of its data block or, @raw, of its
+ *	transparent stream.
+ * @tp_rx: raw bytes of its transparent session.
+ * @tx_queue: the bytes waiting to be written while transparent.
+ * @tp_end: its transparent session ended and the line is in command mode
+ *	again: @carrier_lost (the module's NO CARRIER), @reset (user bytes
+ *	were discarded at a NO CARRIER), @resume (the driver, not the user,
+ *	took it out).
+ * @pdp_down: PDP context @ctx was deactivated.
+ * @failed: reset or detach: the engine forgot it (its table slot is
+ *	empty; the slot's reference is dropped with @put after this).
+ */
+struct qt_conn_ops {
+	void (*get)(struct qt_conn *conn);
+	void (*put)(struct qt_conn *conn);
+	bool (*buffered)(const struct qt_conn *conn);
+	void (*opened)(struct qtcpip_dev *qd, struct qt_conn *conn, int code);
+	void (*closed)(struct qtcpip_dev *qd, struct qt_conn *conn);
+	void (*recv_hint)(struct qtcpip_dev *qd, struct qt_conn *conn);
+	bool (*data_start)(struct qtcpip_dev *qd, struct qt_conn *conn,
+			   const struct qt_event *ev);
+	void (*data)(struct qtcpip_dev *qd, struct qt_conn *conn,
+		     const u8 *data, size_t len);
+	void (*data_end)(struct qtcpip_dev *qd, struct qt_conn *conn,
+			 bool complete);
+	void (*rx_error)(struct qtcpip_dev *qd, struct qt_conn *conn, bool raw);
+	void (*tp_rx)(struct qtcpip_dev *qd, struct qt_conn *conn,
+		      const u8 *data, size_t len);
+	struct sk_buff_head *(*tx_queue)(struct qt_conn *conn);
+	void (*tp_end)(struct qtcpip_dev *qd, struct qt_conn *conn,
+		       bool carrier_lost, bool reset, bool resume);
+	void (*pdp_down)(struct qtcpip_dev *qd, struct qt_conn *conn, int ctx);
+	void (*failed)(struct qtcpip_dev *qd, struct qt_conn *conn, int err);
+};
+
+/* One connection (connectID) as the engine sees it. */
+struct qt_conn {
+	const struct qt_conn_ops *ops;
+};
+
+/**
+ * struct qt_dev_ops - device-level events for the layer above the engine
+ *
+ * Registered once (qt_engine_set_ops()) before any device attaches.
+ *
+ * @incoming: +QIURC: "incoming": the module accepted a client on a
+ *	listener; the callee may attach it (qt_conn_attach_locked()).
+ * @tick: every 100 ms, under qd->lock: deadlines and retries.
+ */
+struct qt_dev_ops {
+	void (*incoming)(struct qtcpip_dev *qd, const struct qt_event *ev);
+	void (*tick)(struct qtcpip_dev *qd);
+};
 
 /* Command flags. */
 #define QT_CMDF_PROMPT		BIT(0)	/* UC20 send: '>' then the payload */
@@ -45,6 +141,44 @@ struct qtcpip_dev;
 #define QT_CMDF_GARBLED		BIT(6)	/* probe after garbage: garbage again
 					 * instead of an answer: a wrong rate
 					 */
+
+/* Where a command is. The transitions (Documentation/networking/qtcpip.rst,
+ * "Design" has the table):
+ *   QUEUED -> SENT             written (qt_eng_work)
+ *   SENT -> ACCEPTED           OK of a LATE_FINAL command (BC66 send, close)
+ *   SENT -> GETERROR           ERROR of a GETERROR command: ask why
+ *   GETERROR -> GETERROR_SENT  AT+QIGETERROR written
+ *   any -> ENDED               a final, its deadline, a flush or a cancel
+ */
+enum qt_cmd_state {
+	QT_CMD_QUEUED,
+	QT_CMD_SENT,
+	QT_CMD_ACCEPTED,
+	QT_CMD_GETERROR,
+	QT_CMD_GETERROR_SENT,
+	QT_CMD_ENDED,
+};
+
+/* How a command ended, for its done callback; qt_cmd_exec() callers get
+ * the errno in ->status.
+ */
+enum qt_cmd_outcome {
+	QT_OUT_NONE,		/* not ended */
+	QT_OUT_OK,		/* OK, SEND OK, CLOSE OK, CONNECT (status 0) */
+	QT_OUT_ERROR,		/* ERROR, +CME/+CMS ERROR, ->code if known (EIO) */
+	QT_OUT_SEND_FAIL,	/* SEND FAIL: the module's buffer is full */
+	QT_OUT_NO_CARRIER,	/* ENOTCONN */
+	QT_OUT_TIMEOUT,		/* no answer by its deadline (ETIMEDOUT) */
+	QT_OUT_ABORTED,		/* no answer around a prompted payload: the
+				 * module's data phase was filled with zeros
+				 * (ECONNABORTED)
+				 */
+	QT_OUT_CANCELLED,	/* its build found nothing to do: never written */
+	QT_OUT_RESET,		/* the engine reset: every connection fails next
+				 * (the reset's errno)
+				 */
+	QT_OUT_DETACHED,	/* the device went away (ENODEV) */
+};
 
 /* One AT command, queued, in flight or done. Reference counted: the
  * queue and each waiter hold one.
@@ -68,15 +202,15 @@ struct qt_cmd {
 	int (*build)(struct qtcpip_dev *qd, struct qt_cmd *cmd);
 	/* Called once it ends, under qd->lock: must not sleep. */
 	void (*done)(struct qtcpip_dev *qd, struct qt_cmd *cmd);
-	struct qt_sock *qs;		/* the socket it serves (ref held) */
+	/* The connection it serves; its owner holds the reference. */
+	struct qt_conn *conn;
 
 	/* Result. */
-	bool ended;
-	bool accepted;			/* LATE_FINAL: its OK came */
-	bool geterror;			/* ERROR came, AT+QIGETERROR asked */
-	bool geterror_write;		/* ... and still to be written */
-	int status;			/* 0, or -errno */
+	enum qt_cmd_state state;
+	enum qt_cmd_outcome outcome;
+	int status;			/* 0, or -errno (for qt_cmd_exec()) */
 	int code;			/* module error code, if known */
+	int rx_len;			/* AT+QIRD: the length read, -1: none */
 	enum qt_final final;
 	char *resp;			/* INFO lines, '\n' separated */
 	size_t resp_len;
@@ -111,6 +245,21 @@ struct qt_async {
 	unsigned long started;		/* jiffies */
 	kuid_t cool_uid;
 	unsigned long cool_until;	/* jiffies */
+};
+
+/* Transparent mode of the line (transparent.c):
+ *   OFF -> DATA              CONNECT (qt_tp_enter())
+ *   DATA -> LEAVING          an ending seen, a slow reader, the user
+ *   LEAVING -> PLUS_SENT     "+++" written after its guard time
+ *   PLUS_SENT -> LEAVING     no OK in time: "+++" again
+ *   DATA, LEAVING, PLUS_SENT -> OFF   the module's ending decided, no
+ *                            answer to "+++" (taken back), reset, detach
+ */
+enum qt_tp_state {
+	QT_TP_OFF,		/* command mode: the engine's line */
+	QT_TP_DATA,		/* the line carries tp_conn's bytes */
+	QT_TP_LEAVING,		/* "+++" due after its guard time of silence */
+	QT_TP_PLUS_SENT,	/* "+++" written, OK awaited */
 };
 
 enum qt_dev_state {
@@ -164,7 +313,8 @@ struct qtcpip_dev {
 	struct work_struct init_work;	/* probe, identify, configure */
 	wait_queue_head_t stop_wait;	/* woken when the device dies */
 	struct delayed_work tick_work;	/* connect deadlines, send retries */
-	struct qt_sock *conn[QT_MAX_CONN];	/* by connectID, ref held */
+	const struct qt_dev_ops *ops;
+	struct qt_conn *conn[QT_MAX_CONN];	/* by connectID, ref held */
 	/* connectIDs whose close failed or timed out: the module may still
 	 * hold them (AT+QIOPEN would fail with "socket identity has been
 	 * used"), so they are not handed out; the tick closes them again.
@@ -173,8 +323,7 @@ struct qtcpip_dev {
 	unsigned long ids_closing;	/* ... whose AT+QICLOSE is queued */
 	unsigned long stale_retry_at;	/* jiffies: the next such close */
 	bool data_unsure;		/* a UC20 send ended without its '>' */
-	struct qt_sock *rx_sock;	/* owner of the current data block */
-	struct sk_buff *rx_skb;		/* the data block being received */
+	struct qt_conn *rx_conn;	/* owner of the current data block */
 	bool ctx_active[QT_MAX_CTX + 1];
 	char ctx_addr[QT_MAX_CTX + 1][QT_ADDR_MAX];
 	bool bc66_send_hex;		/* AT+QICFG="dataformat",1,x */
@@ -184,16 +333,14 @@ struct qtcpip_dev {
 	char tty_name[64];
 
 	/* Transparent mode (transparent.c). */
-	bool transparent;		/* the line carries tp_sock's bytes */
-	bool tp_leaving;		/* "+++" sequence under way */
-	bool tp_plus_sent;		/* ... its "+++" written, OK awaited */
+	enum qt_tp_state tp_state;	/* under lock; WRITE_ONCE */
 	bool tp_user_leave;		/* the user asked to leave: stay out */
 	bool tp_suspect;		/* an ending seen: tp_held starts with it */
 	bool tp_tx_holding;		/* a user '+' after silence: no byte yet */
 	unsigned long tp_tx_hold;	/* jiffies: ... until then */
 	unsigned long tp_plus_at;	/* jiffies: the first "+++" written */
 	unsigned long tp_plus_last;	/* jiffies: the latest "+++" written */
-	struct qt_sock *tp_sock;	/* ref held */
+	struct qt_conn *tp_conn;	/* ref held */
 	u8 tp_held[QT_TP_HOLD_MAX];	/* raw bytes not delivered yet */
 	size_t tp_held_len;
 	size_t tp_held_skip;		/* ... of which the reader has these */
@@ -265,6 +412,12 @@ unsigned long qt_deadline(unsigned int ms);
 void qt_engine_probe_locked(struct qtcpip_dev *qd);
 void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len);
 void qt_engine_reset(struct qtcpip_dev *qd, int err);
+void qt_engine_set_ops(const struct qt_dev_ops *ops);
+void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx);
+void qt_conn_attach_locked(struct qtcpip_dev *qd, struct qt_conn *conn,
+			   int id);
+struct qt_conn *qt_conn_detach_locked(struct qtcpip_dev *qd, int id);
+struct qt_conn *qt_engine_rx_error_locked(struct qtcpip_dev *qd);
 
 /* at_init.c */
 void qt_init_work(struct work_struct *work);
@@ -281,12 +434,18 @@ void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot);
 
 /* transparent.c */
 void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len);
-void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs);
+void qt_tp_enter(struct qtcpip_dev *qd, struct qt_conn *conn);
 void qt_tp_tx(struct qtcpip_dev *qd);
 void qt_tp_leave(struct qtcpip_dev *qd, bool user);
 void qt_tp_tick(struct qtcpip_dev *qd);
 void qt_tp_abort(struct qtcpip_dev *qd);
 void qt_tp_leave_work(struct work_struct *work);
+
+/* Whether the line carries a connection's raw bytes. */
+static inline bool qt_tp_on(const struct qtcpip_dev *qd)
+{
+	return READ_ONCE(qd->tp_state) != QT_TP_OFF;
+}
 
 /* genl.c */
 int qt_genl_register(void);
@@ -296,18 +455,5 @@ void qt_genl_event(struct qtcpip_dev *qd, int event, int arg);
 /* sock.c */
 int qt_sock_register(void);
 void qt_sock_unregister(void);
-void qt_sock_event_open(struct qtcpip_dev *qd, int id, int code);
-void qt_sock_event_closed(struct qtcpip_dev *qd, int id);
-void qt_sock_event_recv(struct qtcpip_dev *qd, int id);
-void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx);
-void qt_sock_fail_all(struct qtcpip_dev *qd, int err);
-void qt_sock_tick(struct qtcpip_dev *qd);
-
-/* sock_data.c */
-void qt_sock_rx_start(struct qtcpip_dev *qd, int id,
-		      const struct qt_event *ev);
-void qt_sock_rx_data(struct qtcpip_dev *qd, const u8 *data, size_t len);
-void qt_sock_rx_end(struct qtcpip_dev *qd);
-void qt_sock_rx_abort(struct qtcpip_dev *qd);
 
 #endif /* QTCPIP_H */

@@ -4,7 +4,9 @@
  * A SOCK_STREAM socket is a module TCP client, a SOCK_DGRAM one a UDP
  * client. connect() takes a free connectID on the chosen module and sends
  * AT+QIOPEN; the module's URCs then drive the socket's state. The engine
- * reaches sockets only through qd->conn[], which holds a reference.
+ * knows a socket only as the struct qt_conn it embeds, in its table
+ * qd->conn[] (which holds a reference), and reports to it only through
+ * qt_conn_ops.
  */
 
 #include <linux/capability.h>
@@ -47,6 +49,7 @@ static void qt_sock_kill(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
 {
 	struct sock *sk = &qs->sk;
 
+	lockdep_assert_held(&qd->lock);
 	qs->state = QT_SS_CLOSED;
 	qs->rx_hint = false;
 	sk->sk_shutdown = SHUTDOWN_MASK;
@@ -76,11 +79,11 @@ static void qt_sock_open_failed(struct qt_sock *qs)
 /* Drop the table's reference for a connectID the module no longer uses. */
 static void qt_conn_release(struct qtcpip_dev *qd, int id)
 {
-	struct qt_sock *qs = qd->conn[id];
+	struct qt_sock *qs = qt_conn_sock(qt_conn_detach_locked(qd, id));
 
+	lockdep_assert_held(&qd->lock);
 	if (!qs)
 		return;
-	qd->conn[id] = NULL;
 	if (qs->id == id)
 		qs->id = -1;
 	/* Nothing of a closed socket goes out any more, and its queued skbs
@@ -108,24 +111,24 @@ static void qt_id_stale(struct qtcpip_dev *qd, int id)
 /* A close failed (CLOSE FAIL, ERROR) or got no answer. */
 static bool qt_close_failed(const struct qt_cmd *cmd)
 {
-	return cmd->status || cmd->final == QT_FINAL_CLOSE_FAIL;
+	return cmd->outcome != QT_OUT_OK || cmd->final == QT_FINAL_CLOSE_FAIL;
 }
 
 static void qt_close_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 
 	lockdep_assert_held(&qd->lock);
 	qs->close_queued = false;
-	if (qs->id >= 0 && qd->conn[qs->id] == qs) {
+	if (qs->id >= 0 && qd->conn[qs->id] == &qs->conn) {
 		/* The socket lets go of the id either way; a module that
 		 * may still hold it keeps it from the next AT+QIOPEN.
 		 */
-		if (qt_close_failed(cmd) && cmd->status != -ENODEV)
+		if (qt_close_failed(cmd) && cmd->outcome != QT_OUT_DETACHED)
 			qt_id_stale(qd, qs->id);
 		qt_conn_release(qd, qs->id);
 	}
-	cmd->qs = NULL;
+	cmd->conn = NULL;
 	sock_put(&qs->sk);
 }
 
@@ -181,6 +184,7 @@ void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_cmd *cmd;
 
+	lockdep_assert_held(&qd->lock);
 	if (qs->close_queued || qs->id < 0)
 		return;
 	cmd = qt_cmd_new(GFP_ATOMIC, "AT+QICLOSE=%d", qs->id);
@@ -199,13 +203,12 @@ void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs)
 }
 
 /* +QIOPEN: <id>,<err> */
-void qt_sock_event_open(struct qtcpip_dev *qd, int id, int code)
+static void qt_conn_opened(struct qtcpip_dev *qd, struct qt_conn *conn,
+			   int code)
 {
-	struct qt_sock *qs;
+	struct qt_sock *qs = qt_conn_sock(conn);
 
-	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
-		return;
-	qs = qd->conn[id];
+	lockdep_assert_held(&qd->lock);
 	if (qs->state != QT_SS_OPENING)
 		return;
 	if (code == 0) {
@@ -241,18 +244,16 @@ static void qt_sock_peer_done(struct qtcpip_dev *qd, struct qt_sock *qs)
 	qt_sock_queue_close(qd, qs);
 }
 
-void qt_sock_event_closed(struct qtcpip_dev *qd, int id)
+static void qt_conn_closed(struct qtcpip_dev *qd, struct qt_conn *conn)
 {
-	struct qt_sock *qs;
+	struct qt_sock *qs = qt_conn_sock(conn);
 
-	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
-		return;
-	qs = qd->conn[id];
+	lockdep_assert_held(&qd->lock);
 	if (qs->peer_closed ||
 	    (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_LISTEN))
 		return;
 	qs->peer_closed = true;
-	qt_genl_event(qd, QTCPIP_EVENT_PEER_CLOSED, id);
+	qt_genl_event(qd, QTCPIP_EVENT_PEER_CLOSED, qs->id);
 	if ((qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
 	    !qs->releasing) {
 		/* Unread data may remain in the module: the drain, resumed by
@@ -280,7 +281,7 @@ void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs)
 	 * reader, a peer's NO CARRIER): what the module held is read.
 	 */
 	if (qs->tp_resume && qs->state == QT_SS_CONNECTED && !qs->releasing &&
-	    !qd->transparent && qs->id >= 0) {
+	    !qt_tp_on(qd) && qs->id >= 0) {
 		qs->tp_resume = false;
 		cmd = qt_sock_mode_cmd(qs, QTCPIP_MODE_TRANSPARENT, GFP_ATOMIC);
 		if (cmd)
@@ -288,78 +289,72 @@ void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs)
 	}
 }
 
-void qt_sock_event_recv(struct qtcpip_dev *qd, int id)
+static void qt_conn_recv_hint(struct qtcpip_dev *qd, struct qt_conn *conn)
 {
-	struct qt_sock *qs;
+	struct qt_sock *qs = qt_conn_sock(conn);
 
-	if (id < 0 || id >= QT_MAX_CONN || !qd->conn[id])
-		return;
-	qs = qd->conn[id];
+	lockdep_assert_held(&qd->lock);
 	qs->rx_hint = true;
 	qt_sock_schedule_read(qd, qs);
 }
 
-void qt_sock_event_pdpdeact(struct qtcpip_dev *qd, int ctx)
+static bool qt_conn_buffered(const struct qt_conn *conn)
+{
+	return container_of(conn, struct qt_sock, conn)->mode ==
+	       QTCPIP_MODE_BUFFER;
+}
+
+static void qt_conn_pdp_down(struct qtcpip_dev *qd, struct qt_conn *conn,
+			     int ctx)
+{
+	struct qt_sock *qs = qt_conn_sock(conn);
+
+	lockdep_assert_held(&qd->lock);
+	/* Also a socket whose send already failed (EPIPE) on the way down:
+	 * the context is the reason to report.
+	 */
+	if (qs->ctx == ctx && qs->state != QT_SS_UNCONN && !qs->releasing)
+		qt_sock_abort(qd, qs, ENETDOWN);
+}
+
+/* Module reset or detach: the engine forgot the connection. */
+static void qt_conn_failed(struct qtcpip_dev *qd, struct qt_conn *conn,
+			   int err)
+{
+	struct qt_sock *qs = qt_conn_sock(conn);
+
+	lockdep_assert_held(&qd->lock);
+	qt_sock_kill(qd, qs, qs->releasing ? 0 : -err);
+	qs->read_queued = false;
+	qs->send_queued = false;
+	qs->close_queued = false;
+	qs->id = -1;
+	skb_queue_purge(&qs->txq);
+}
+
+static struct sk_buff_head *qt_conn_tx_queue(struct qt_conn *conn)
+{
+	return &qt_conn_sock(conn)->txq;
+}
+
+static void qt_sock_conn_get(struct qt_conn *conn)
+{
+	sock_hold(&qt_conn_sock(conn)->sk);
+}
+
+static void qt_sock_conn_put(struct qt_conn *conn)
+{
+	sock_put(&qt_conn_sock(conn)->sk);
+}
+
+/* Every 100 ms: connect deadlines and send retries. Under qd->lock. */
+static void qt_sock_tick(struct qtcpip_dev *qd)
 {
 	int id;
 
-	if (ctx < 1 || ctx > QT_MAX_CTX)
-		return;
-	qd->ctx_active[ctx] = false;
+	lockdep_assert_held(&qd->lock);
 	for (id = 0; id < QT_MAX_CONN; id++) {
-		struct qt_sock *qs = qd->conn[id];
-
-		/* Also a socket whose send already failed (EPIPE) on the way
-		 * down: the context is the reason to report.
-		 */
-		if (qs && qs->ctx == ctx && qs->state != QT_SS_UNCONN &&
-		    !qs->releasing)
-			qt_sock_abort(qd, qs, ENETDOWN);
-	}
-	if (ctx == 1 && netif_carrier_ok(qd->netdev)) {
-		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
-	}
-}
-
-/* Module reset or detach: every connection is gone. */
-void qt_sock_fail_all(struct qtcpip_dev *qd, int err)
-{
-	struct qt_sock *gone[QT_MAX_CONN];
-	int id, n = 0;
-
-	spin_lock_bh(&qd->lock);
-	for (id = 0; id < QT_MAX_CONN; id++) {
-		struct qt_sock *qs = qd->conn[id];
-
-		if (!qs)
-			continue;
-		qt_sock_kill(qd, qs, qs->releasing ? 0 : -err);
-		qs->read_queued = false;
-		qs->send_queued = false;
-		qs->close_queued = false;
-		qs->id = -1;
-		qd->conn[id] = NULL;
-		gone[n++] = qs;
-	}
-	/* Reset or gone: the init closes every id of the module anew. */
-	qd->ids_stale = 0;
-	spin_unlock_bh(&qd->lock);
-	/* Outside the lock: this may be the last reference. */
-	while (n--) {
-		skb_queue_purge(&gone[n]->txq);
-		sock_put(&gone[n]->sk);
-	}
-}
-
-/* Every 100 ms: connect deadlines and send retries. */
-void qt_sock_tick(struct qtcpip_dev *qd)
-{
-	int id;
-
-	spin_lock_bh(&qd->lock);
-	for (id = 0; id < QT_MAX_CONN; id++) {
-		struct qt_sock *qs = qd->conn[id];
+		struct qt_sock *qs = qt_conn_sock(qd->conn[id]);
 
 		if (!qs)
 			continue;
@@ -379,9 +374,30 @@ void qt_sock_tick(struct qtcpip_dev *qd)
 			qt_sock_schedule_read(qd, qs);
 	}
 	qt_close_stale(qd);
-	qt_tp_tick(qd);
-	spin_unlock_bh(&qd->lock);
 }
+
+static const struct qt_conn_ops qt_sock_conn_ops = {
+	.get		= qt_sock_conn_get,
+	.put		= qt_sock_conn_put,
+	.buffered	= qt_conn_buffered,
+	.opened		= qt_conn_opened,
+	.closed		= qt_conn_closed,
+	.recv_hint	= qt_conn_recv_hint,
+	.data_start	= qt_sock_data_start,
+	.data		= qt_sock_data,
+	.data_end	= qt_sock_data_end,
+	.rx_error	= qt_sock_rx_error,
+	.tp_rx		= qt_sock_tp_rx,
+	.tx_queue	= qt_conn_tx_queue,
+	.tp_end		= qt_sock_tp_end,
+	.pdp_down	= qt_conn_pdp_down,
+	.failed		= qt_conn_failed,
+};
+
+static const struct qt_dev_ops qt_sock_dev_ops = {
+	.incoming	= qt_sock_event_incoming,
+	.tick		= qt_sock_tick,
+};
 
 /* The module for a new connection: the bound device, else the first one
  * that is ready. Returns a referenced device or an ERR_PTR.
@@ -472,25 +488,26 @@ static int qt_sock_parse_addr(struct qt_sock *qs, struct sockaddr *uaddr,
 
 static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 
+	lockdep_assert_held(&qd->lock);
 	/* Transparent: CONNECT means connected, and the line is ours. */
-	if (!cmd->status && qs->mode == QTCPIP_MODE_TRANSPARENT &&
+	if (cmd->outcome == QT_OUT_OK && qs->mode == QTCPIP_MODE_TRANSPARENT &&
 	    qs->state == QT_SS_OPENING) {
 		qs->state = QT_SS_CONNECTED;
-		qt_tp_enter(qd, qs);
+		qt_sock_tp_enter(qd, qs);
 		qs->sk.sk_state_change(&qs->sk);
 		qs->sk.sk_write_space(&qs->sk);
 	}
 	/* OK: +QIOPEN follows. ERROR: no connection was started. */
-	if (cmd->status && qs->state == QT_SS_OPENING) {
+	if (cmd->outcome != QT_OUT_OK && qs->state == QT_SS_OPENING) {
 		qs->state = QT_SS_UNCONN;
 		qt_sock_open_failed(qs);
-		qt_sock_set_error(qs, cmd->status == -ENODEV ? ENODEV :
+		qt_sock_set_error(qs, cmd->outcome == QT_OUT_DETACHED ? ENODEV :
 				  cmd->code ? qt_dialect_errno(qd->dialect, cmd->code) :
 				  -cmd->status);
 		qs->sk.sk_state_change(&qs->sk);
-		if (qs->id >= 0 && qd->conn[qs->id] == qs) {
+		if (qs->id >= 0 && qd->conn[qs->id] == &qs->conn) {
 			/* An id the module holds (a close of it that failed
 			 * unseen): close it before it is used again.
 			 */
@@ -499,7 +516,7 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			qt_conn_release(qd, qs->id);
 		}
 	}
-	cmd->qs = NULL;
+	cmd->conn = NULL;
 	sock_put(&qs->sk);
 }
 
@@ -514,6 +531,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 	struct qt_cmd *cmd;
 	int id, err = 0;
 
+	sock_owned_by_me(&qs->sk);
 	cmd = qt_cmd_new(GFP_KERNEL, NULL);
 	if (!cmd)
 		return -ENOMEM;
@@ -536,7 +554,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 		goto out;
 	}
 	if (qs->mode == QTCPIP_MODE_TRANSPARENT &&
-	    (!d->has_transparent || qd->transparent)) {
+	    (!d->has_transparent || qt_tp_on(qd))) {
 		/* One line, one transparent connection; none on a BC66. */
 		err = d->has_transparent ? -EBUSY : -EOPNOTSUPP;
 		goto out;
@@ -566,8 +584,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 	cmd->flags = QT_CMDF_GETERROR;
 	cmd->done = qt_open_done;
 	qt_cmd_set_sock(cmd, qs);
-	sock_hold(&qs->sk);
-	qd->conn[id] = qs;
+	qt_conn_attach_locked(qd, &qs->conn, id);
 	qs->id = id;
 	qs->state = QT_SS_OPENING;
 	qs->peer_closed = false;
@@ -587,6 +604,7 @@ int qt_sock_wait_open(struct sock *sk, long timeo)
 {
 	struct qt_sock *qs = qt_sk(sk);
 
+	sock_owned_by_me(sk);
 	while (READ_ONCE(qs->state) == QT_SS_OPENING) {
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
@@ -738,7 +756,7 @@ static int qt_release(struct socket *sock)
 		qs->releasing = true;
 		qt_sock_release_children(qd, qs);
 		/* The close waits for the line to be back in command mode. */
-		if (qd->tp_sock == qs)
+		if (qd->tp_conn == &qs->conn)
 			qt_tp_leave(qd, true);
 		/* Queued data (a UDP SERVICE's datagrams too) still goes out;
 		 * the close follows the last send (qt_send_done()).
@@ -854,7 +872,7 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 	qs->lport_asked = true;
 	qtcpip_dev_get(qd);
 	release_sock(sk);
-	if (!READ_ONCE(qd->transparent) &&
+	if (!qt_tp_on(qd) &&
 	    !qt_exec(qd, 0, resp, sizeof(resp), "AT+QISTATE=1,%d", id))
 		port = qt_qistate_lport(resp, id);
 	qtcpip_dev_put(qd);
@@ -986,18 +1004,18 @@ static int qt_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
  */
 static void qt_mode_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 	int id, mode;
 
 	lockdep_assert_held(&qd->lock);
-	if (!cmd->status &&
+	if (cmd->outcome == QT_OUT_OK &&
 	    sscanf(cmd->line, "AT+QISWTMD=%d,%d", &id, &mode) == 2) {
 		if (mode == QTCPIP_MODE_TRANSPARENT) {
 			/* The module is in data mode now, whatever became of
 			 * the socket: the line must follow it.
 			 */
-			if (cmd->final == QT_FINAL_CONNECT && !qd->transparent) {
-				qt_tp_enter(qd, qs);
+			if (cmd->final == QT_FINAL_CONNECT && !qt_tp_on(qd)) {
+				qt_sock_tp_enter(qd, qs);
 				if (qs->releasing || qs->state != QT_SS_CONNECTED)
 					qt_tp_leave(qd, true);
 			}
@@ -1009,7 +1027,7 @@ static void qt_mode_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			}
 		}
 	}
-	cmd->qs = NULL;
+	cmd->conn = NULL;
 	sock_put(&qs->sk);
 }
 
@@ -1036,6 +1054,7 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 	struct qt_cmd *cmd;
 	int err;
 
+	sock_owned_by_me(&qs->sk);
 	if (READ_ONCE(qs->state) != QT_SS_CONNECTED || !qd)
 		return -ENOTCONN;
 	spin_lock_bh(&qd->lock);
@@ -1052,7 +1071,7 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 		spin_unlock_bh(&qd->lock);
 		release_sock(&qs->sk);
 		err = wait_event_interruptible(qd->async_wait,
-					       READ_ONCE(qd->tp_sock) != qs);
+					       READ_ONCE(qd->tp_conn) != &qs->conn);
 		lock_sock(&qs->sk);
 		if (err)
 			return err;
@@ -1063,7 +1082,7 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 	spin_lock_bh(&qd->lock);
 	if (qs->id < 0 || qs->state != QT_SS_CONNECTED) {
 		err = -ENOTCONN;
-	} else if (mode == QTCPIP_MODE_TRANSPARENT && qd->transparent) {
+	} else if (mode == QTCPIP_MODE_TRANSPARENT && qt_tp_on(qd)) {
 		err = -EBUSY;
 	} else {
 		cmd = qt_sock_mode_cmd(qs, mode, GFP_ATOMIC);
@@ -1353,9 +1372,19 @@ static void qt_sock_destruct(struct sock *sk)
 		qtcpip_dev_put(qs->qd);
 }
 
+/* The transparent connection @qs takes the line. Under qd->lock. */
+void qt_sock_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	lockdep_assert_held(&qd->lock);
+	qs->mode = QTCPIP_MODE_TRANSPARENT;
+	qs->tp_resume = false;
+	qt_tp_enter(qd, &qs->conn);
+}
+
 void qt_sock_init(struct qt_sock *qs)
 {
 	qs->sk.sk_destruct = qt_sock_destruct;
+	qs->conn.ops = &qt_sock_conn_ops;
 	qs->id = -1;
 	qs->ctx = 1;
 	qs->mode = QTCPIP_MODE_BUFFER;
@@ -1407,6 +1436,7 @@ int qt_sock_register(void)
 		return -EINVAL;
 	}
 	qt_family_ops.family = qtcpip_family;
+	qt_engine_set_ops(&qt_sock_dev_ops);
 	err = proto_register(&qt_proto, 1);
 	if (err)
 		return err;

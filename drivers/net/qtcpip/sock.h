@@ -32,6 +32,7 @@ struct qt_skb_cb {
  */
 struct qt_sock {
 	struct sock sk;			/* first: sk_alloc() allocates us */
+	struct qt_conn conn;		/* what the engine knows of us */
 	struct qtcpip_dev *qd;		/* set once at connect, ref held */
 	enum qt_sock_state state;
 	int id;				/* connectID, -1 when none */
@@ -49,6 +50,7 @@ struct qt_sock {
 	bool releasing;			/* the user closed the socket */
 	bool tp_resume;			/* back to transparent once drained */
 	struct sk_buff_head txq;	/* data waiting for AT+QISEND */
+	struct sk_buff *rx_skb;		/* the data block being received */
 	u64 rx_lost;			/* bytes that could not be kept */
 	u16 lport;			/* bind(): the module's local port */
 	u16 mod_lport;			/* the port the module chose, from
@@ -79,6 +81,11 @@ static inline struct qt_sock *qt_sk(const struct sock *sk)
 	return (struct qt_sock *)sk;
 }
 
+static inline struct qt_sock *qt_conn_sock(struct qt_conn *conn)
+{
+	return conn ? container_of(conn, struct qt_sock, conn) : NULL;
+}
+
 /* Whether AT+QISEND may go out: a connection, or a UDP SERVICE. */
 static inline bool qt_sock_can_send(const struct qt_sock *qs)
 {
@@ -90,7 +97,7 @@ static inline bool qt_sock_can_send(const struct qt_sock *qs)
 static inline void qt_cmd_set_sock(struct qt_cmd *cmd, struct qt_sock *qs)
 {
 	sock_hold(&qs->sk);
-	cmd->qs = qs;
+	cmd->conn = &qs->conn;
 }
 
 /* sock_data.c */
@@ -102,6 +109,17 @@ void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs);
 void qt_sock_abort(struct qtcpip_dev *qd, struct qt_sock *qs, int err);
 void qt_sock_queue_close(struct qtcpip_dev *qd, struct qt_sock *qs);
 void qt_sock_set_error(struct qt_sock *qs, int err);
+bool qt_sock_data_start(struct qtcpip_dev *qd, struct qt_conn *conn,
+			const struct qt_event *ev);
+void qt_sock_data(struct qtcpip_dev *qd, struct qt_conn *conn,
+		  const u8 *data, size_t len);
+void qt_sock_data_end(struct qtcpip_dev *qd, struct qt_conn *conn,
+		      bool complete);
+void qt_sock_rx_error(struct qtcpip_dev *qd, struct qt_conn *conn, bool raw);
+void qt_sock_tp_rx(struct qtcpip_dev *qd, struct qt_conn *conn,
+		   const u8 *data, size_t n);
+void qt_sock_tp_end(struct qtcpip_dev *qd, struct qt_conn *conn,
+		    bool carrier_lost, bool reset, bool resume);
 
 /* sock.c */
 extern struct proto qt_proto;
@@ -111,6 +129,7 @@ struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk);
 void qt_sock_forget_dead_dev(struct qt_sock *qs);
 int qt_sock_wait_open(struct sock *sk, long timeo);
 void qt_sock_init(struct qt_sock *qs);
+void qt_sock_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs);
 struct qt_cmd *qt_sock_mode_cmd(struct qt_sock *qs, int mode, gfp_t gfp);
 
 /* sock_server.c */

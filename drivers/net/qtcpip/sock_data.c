@@ -84,7 +84,7 @@ static struct sk_buff *qt_txq_head(struct qt_sock *qs)
  */
 static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&qd->lock);
@@ -116,7 +116,6 @@ static int qt_send_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	if (!cmd->line)
 		return -ENOMEM;
 	cmd->line_len = strlen(cmd->line);
-	cmd->code = skb->len;
 	return 0;
 }
 
@@ -138,13 +137,15 @@ static bool qt_txq_unlink(struct qt_sock *qs, struct sk_buff *skb)
 
 static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 	struct sk_buff *skb = cmd->skb;
+	bool next = true;
 
 	lockdep_assert_held(&qd->lock);
 	qs->send_queued = false;
-	cmd->qs = NULL;
-	if (cmd->status == -ECANCELED) {
+	cmd->conn = NULL;
+	switch (cmd->outcome) {
+	case QT_OUT_CANCELLED:
 		/* Nothing was sent. A socket that cannot send any more (its
 		 * id given back, not connected, detached) never will: drop
 		 * its data, or the next command would be cancelled again.
@@ -157,7 +158,9 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			qs->send_retry = true;
 			qs->send_retry_at = jiffies + HZ / 10;
 		}
-	} else if (cmd->status == -ENODEV) {
+		next = false;
+		break;
+	case QT_OUT_DETACHED:
 		/* Detached: nothing of this socket goes out any more. */
 		qd->netdev->stats.tx_errors++;
 		skb_queue_purge(&qs->txq);
@@ -166,7 +169,14 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			qs->sk.sk_shutdown |= SEND_SHUTDOWN;
 			qt_sock_set_error(qs, ENODEV);
 		}
-	} else if (!cmd->status) {
+		break;
+	case QT_OUT_RESET:
+		/* The engine fails this connection next, with the reset's
+		 * error (qt_conn_failed()).
+		 */
+		next = false;
+		break;
+	case QT_OUT_OK:
 		/* Only the skb this command sent: a purge may have taken it
 		 * and new data taken its place.
 		 */
@@ -175,13 +185,16 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			qd->netdev->stats.tx_bytes += skb->len;
 			consume_skb(skb);
 		}
-	} else if (cmd->status == -ENOBUFS || cmd->status == -ETIMEDOUT) {
+		break;
+	case QT_OUT_SEND_FAIL:
+	case QT_OUT_TIMEOUT:
 		/* SEND FAIL: the module's buffer is full; retry shortly. A
 		 * timeout: the engine decides whether the module is gone.
 		 */
 		qs->send_retry = true;
 		qs->send_retry_at = jiffies + HZ / 20;
-	} else if (cmd->status == -ECONNABORTED) {
+		break;
+	case QT_OUT_ABORTED:
 		/* No answer around a prompted payload: the engine filled the
 		 * module's data phase with zeros, which the peer may get. A
 		 * stream cannot go on; a datagram is lost, and the sender told.
@@ -194,20 +207,24 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 				kfree_skb(skb);
 			qt_sock_set_error(qs, EIO);
 		}
-	} else if (qs->udp_service) {
-		/* One datagram refused (bad address...): drop it, go on. */
+		break;
+	default:
+		/* ERROR, NO CARRIER. */
 		qd->netdev->stats.tx_errors++;
-		if (qt_txq_unlink(qs, skb))
-			kfree_skb(skb);
-	} else if (qs->state == QT_SS_CONNECTED) {
-		/* ERROR: the connection is gone on the module's side. */
-		qd->netdev->stats.tx_errors++;
-		skb_queue_purge(&qs->txq);
-		qs->state = QT_SS_CLOSED;
-		qs->sk.sk_shutdown |= SEND_SHUTDOWN;
-		qt_sock_set_error(qs, cmd->status == -ENODEV ? ENODEV : EPIPE);
+		if (qs->udp_service) {
+			/* One datagram refused (bad address...): go on. */
+			if (qt_txq_unlink(qs, skb))
+				kfree_skb(skb);
+		} else if (qs->state == QT_SS_CONNECTED) {
+			/* The connection is gone on the module's side. */
+			skb_queue_purge(&qs->txq);
+			qs->state = QT_SS_CLOSED;
+			qs->sk.sk_shutdown |= SEND_SHUTDOWN;
+			qt_sock_set_error(qs, EPIPE);
+		}
+		break;
 	}
-	if (!qs->send_retry && cmd->status != -ECANCELED)
+	if (next && !qs->send_retry)
 		qt_sock_schedule_send(qd, qs);
 	if (qs->releasing && (skb_queue_empty(&qs->txq) ||
 			      !qt_sock_can_send(qs)))
@@ -221,7 +238,7 @@ void qt_sock_schedule_send(struct qtcpip_dev *qd, struct qt_sock *qs)
 	struct qt_cmd *cmd;
 
 	lockdep_assert_held(&qd->lock);
-	if (qd->tp_sock == qs) {
+	if (qd->tp_conn == &qs->conn) {
 		/* Transparent: raw bytes, written by the engine's work. */
 		qt_engine_kick(qd);
 		return;
@@ -255,9 +272,10 @@ static int qt_read_room(struct qt_sock *qs)
 
 static int qt_read_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 	int room = qt_read_room(qs), n;
 
+	lockdep_assert_held(&qd->lock);
 	if (qs->id < 0 || !qs->rx_hint || qs->state == QT_SS_CLOSED)
 		return -ENODATA;
 	n = min(room, qd->dialect->max_read);
@@ -274,25 +292,35 @@ static int qt_read_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	if (!cmd->line)
 		return -ENOMEM;
 	cmd->line_len = strlen(cmd->line);
-	cmd->code = -1;
 	return 0;
 }
 
 static void qt_read_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 
+	lockdep_assert_held(&qd->lock);
 	qs->read_queued = false;
-	cmd->qs = NULL;
-	if (cmd->status == -ENOSPC || cmd->status == -ECANCELED ||
-	    cmd->status == -ETIMEDOUT) {
+	cmd->conn = NULL;
+	switch (cmd->outcome) {
+	case QT_OUT_CANCELLED:
+	case QT_OUT_TIMEOUT:
 		/* recvmsg() or the tick resumes once there is room or time. */
-	} else if (cmd->status || cmd->code <= 0) {
+		break;
+	case QT_OUT_RESET:
+		/* The engine fails this connection next. */
+		break;
+	case QT_OUT_OK:
+		if (cmd->rx_len > 0) {
+			qt_sock_schedule_read(qd, qs);
+			break;
+		}
+		fallthrough;
+	default:
 		/* "+QIRD: 0", or the connection no longer exists. */
 		qs->rx_hint = false;
 		qt_sock_drained(qd, qs);
-	} else {
-		qt_sock_schedule_read(qd, qs);
+		break;
 	}
 	sock_put(&qs->sk);
 }
@@ -302,6 +330,7 @@ void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_cmd *cmd;
 
+	lockdep_assert_held(&qd->lock);
 	if (qs->read_queued || !qs->rx_hint || qs->id < 0 ||
 	    qs->state == QT_SS_CLOSED)
 		return;
@@ -320,11 +349,12 @@ void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs)
 
 static void qt_switch_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
-	struct qt_sock *qs = cmd->qs;
+	struct qt_sock *qs = qt_conn_sock(cmd->conn);
 
+	lockdep_assert_held(&qd->lock);
 	qs->switch_queued = false;
-	cmd->qs = NULL;
-	if (!cmd->status) {
+	cmd->conn = NULL;
+	if (cmd->outcome == QT_OUT_OK) {
 		qs->mode = QTCPIP_MODE_BUFFER;
 		/* Whatever arrived since waits in the module: read it. */
 		qs->rx_hint = true;
@@ -338,6 +368,7 @@ static void qt_sock_push_to_buffer(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_cmd *cmd;
 
+	lockdep_assert_held(&qd->lock);
 	if (qs->switch_queued || qs->id < 0)
 		return;
 	cmd = qt_cmd_new(GFP_ATOMIC, "AT+QISWTMD=%d,0", qs->id);
@@ -349,93 +380,193 @@ static void qt_sock_push_to_buffer(struct qtcpip_dev *qd, struct qt_sock *qs)
 	qt_cmd_queue_locked(qd, cmd);
 }
 
-/* A data block of @len bytes starts: for connectID @id (direct push), or
- * for the socket of the in-flight AT+QIRD (@id < 0). Under qd->lock.
- */
-void qt_sock_rx_start(struct qtcpip_dev *qd, int id,
-		      const struct qt_event *ev)
+/* A data block of ev->len bytes starts for @conn. Under qd->lock. */
+bool qt_sock_data_start(struct qtcpip_dev *qd, struct qt_conn *conn,
+			const struct qt_event *ev)
 {
-	struct qt_sock *qs = NULL;
-	int len = ev->len;
+	struct qt_sock *qs = qt_conn_sock(conn);
+	struct sk_buff *skb;
 
-	qt_sock_rx_end(qd);
-	if (len <= 0)
-		return;
-	if (id < 0 && qd->inflight)
-		qs = qd->inflight->qs;
-	else if (id >= 0 && id < QT_MAX_CONN)
-		qs = qd->conn[id];
-	if (!qs) {
-		qd->rx_dropped_bytes += len;
+	lockdep_assert_held(&qd->lock);
+	skb = alloc_skb(ev->len, GFP_ATOMIC);
+	if (!skb) {
+		qs->rx_lost += ev->len;
 		qd->netdev->stats.rx_dropped++;
-		return;
-	}
-	qd->rx_skb = alloc_skb(len, GFP_ATOMIC);
-	if (!qd->rx_skb) {
-		qs->rx_lost += len;
-		qd->netdev->stats.rx_dropped++;
-		return;
+		return false;
 	}
 	/* UDP SERVICE: the datagram's sender. */
-	memset(qd->rx_skb->cb, 0, sizeof(struct qt_skb_cb));
+	memset(skb->cb, 0, sizeof(struct qt_skb_cb));
 	if (ev->addr[0] && in4_pton(ev->addr, -1,
-				    (u8 *)&QT_SKB_CB(qd->rx_skb)->addr.sin_addr,
+				    (u8 *)&QT_SKB_CB(skb)->addr.sin_addr,
 				    -1, NULL)) {
-		QT_SKB_CB(qd->rx_skb)->addr.sin_family = AF_INET;
-		QT_SKB_CB(qd->rx_skb)->addr.sin_port = htons(ev->port);
-		QT_SKB_CB(qd->rx_skb)->has_addr = true;
+		QT_SKB_CB(skb)->addr.sin_family = AF_INET;
+		QT_SKB_CB(skb)->addr.sin_port = htons(ev->port);
+		QT_SKB_CB(skb)->has_addr = true;
 	}
-	sock_hold(&qs->sk);
-	qd->rx_sock = qs;
+	qs->rx_skb = skb;
+	return true;
 }
 
-void qt_sock_rx_data(struct qtcpip_dev *qd, const u8 *data, size_t len)
+void qt_sock_data(struct qtcpip_dev *qd, struct qt_conn *conn,
+		  const u8 *data, size_t len)
 {
-	struct sk_buff *skb = qd->rx_skb;
+	struct sk_buff *skb = qt_conn_sock(conn)->rx_skb;
 
+	lockdep_assert_held(&qd->lock);
 	if (!skb)
 		return;
 	len = min_t(size_t, len, skb_tailroom(skb));
 	skb_put_data(skb, data, len);
 }
 
-/* The data block ended: hand it to its socket. */
-void qt_sock_rx_end(struct qtcpip_dev *qd)
+/* The data block ended (@complete: hand it to the socket) or was cut
+ * short (timeout, reset: forget it). Under qd->lock.
+ */
+void qt_sock_data_end(struct qtcpip_dev *qd, struct qt_conn *conn,
+		      bool complete)
 {
-	struct qt_sock *qs = qd->rx_sock;
-	struct sk_buff *skb = qd->rx_skb;
-	struct sock *sk;
+	struct qt_sock *qs = qt_conn_sock(conn);
+	struct sk_buff *skb = qs->rx_skb;
+	struct sock *sk = &qs->sk;
 
-	qd->rx_sock = NULL;
-	qd->rx_skb = NULL;
-	if (!qs) {
+	lockdep_assert_held(&qd->lock);
+	qs->rx_skb = NULL;
+	if (!skb)
+		return;
+	if (!complete || !skb->len || sock_flag(sk, SOCK_DEAD) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN && qs->releasing)) {
 		kfree_skb(skb);
 		return;
 	}
-	sk = &qs->sk;
-	if (!skb->len || sock_flag(sk, SOCK_DEAD) ||
-	    (sk->sk_shutdown & RCV_SHUTDOWN && qs->releasing)) {
-		kfree_skb(skb);
-	} else {
-		qd->netdev->stats.rx_packets++;
-		qd->netdev->stats.rx_bytes += skb->len;
-		skb_set_owner_r(skb, sk);
-		skb_queue_tail(&sk->sk_receive_queue, skb);
-		sk->sk_data_ready(sk);
-		if (qs->mode == QTCPIP_MODE_PUSH && qt_read_room(qs) < 0)
-			qt_sock_push_to_buffer(qd, qs);
-	}
-	sock_put(sk);
+	qd->netdev->stats.rx_packets++;
+	qd->netdev->stats.rx_bytes += skb->len;
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+	if (qs->mode == QTCPIP_MODE_PUSH && qt_read_room(qs) < 0)
+		qt_sock_push_to_buffer(qd, qs);
 }
 
-/* A data block was cut short (timeout, reset): forget it. */
-void qt_sock_rx_abort(struct qtcpip_dev *qd)
+/* The UART garbled a byte of our data block (the block is gone): a stream
+ * has a hole and fails; a datagram is just lost. Of transparent data
+ * (@raw): the stream has a hole, the user learns it. Under qd->lock.
+ */
+void qt_sock_rx_error(struct qtcpip_dev *qd, struct qt_conn *conn, bool raw)
 {
-	kfree_skb(qd->rx_skb);
-	qd->rx_skb = NULL;
-	if (qd->rx_sock)
-		sock_put(&qd->rx_sock->sk);
-	qd->rx_sock = NULL;
+	struct qt_sock *qs = qt_conn_sock(conn);
+
+	lockdep_assert_held(&qd->lock);
+	if (raw)
+		qt_sock_set_error(qs, EIO);
+	else if (qs->sk.sk_type == SOCK_STREAM)
+		qt_sock_abort(qd, qs, EIO);
+}
+
+/* Transparent receive: past SO_RCVBUF the connection leaves for buffer
+ * mode, where the module holds the data; what the line still brings
+ * meanwhile is bounded by the module's output queue and the guard times
+ * (about 25 KiB at 115200 baud). Beyond this much more it is dropped and
+ * counted.
+ */
+#define QT_TP_RX_SLACK	(128 * 1024)
+/* The line brings a few bytes per receive_buf call: gather them in skbs
+ * of this size, so that SO_RCVBUF counts payload, not overhead.
+ */
+#define QT_TP_SKB	2048
+
+/* Queue @n bytes of @data, raw from the line, to the transparent socket.
+ * Under qd->lock.
+ */
+void qt_sock_tp_rx(struct qtcpip_dev *qd, struct qt_conn *conn,
+		   const u8 *data, size_t n)
+{
+	struct qt_sock *qs = qt_conn_sock(conn);
+	struct sk_buff *skb;
+	bool merged = false;
+	struct sock *sk;
+	int rmem;
+
+	lockdep_assert_held(&qd->lock);
+	sk = &qs->sk;
+	if (sock_flag(sk, SOCK_DEAD) || qs->releasing)
+		return;
+	rmem = atomic_read(&sk->sk_rmem_alloc);
+	if (rmem > READ_ONCE(sk->sk_rcvbuf) + QT_TP_RX_SLACK) {
+		/* Far more than a module still sends once asked to stop. */
+		qs->rx_lost += n;
+		qd->netdev->stats.rx_dropped++;
+		return;
+	}
+	qd->netdev->stats.rx_bytes += n;
+	/* Into the last queued skb while no reader (socket lock) can be
+	 * taking bytes off it.
+	 */
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		unsigned long flags;
+
+		spin_lock_irqsave(&sk->sk_receive_queue.lock, flags);
+		skb = skb_peek_tail(&sk->sk_receive_queue);
+		if (skb && skb_tailroom(skb) >= n) {
+			skb_put_data(skb, data, n);
+			merged = true;
+		}
+		spin_unlock_irqrestore(&sk->sk_receive_queue.lock, flags);
+	}
+	bh_unlock_sock(sk);
+	if (merged) {
+		sk->sk_data_ready(sk);
+		goto check;
+	}
+	skb = alloc_skb(max_t(size_t, n, QT_TP_SKB), GFP_ATOMIC);
+	if (!skb) {
+		qs->rx_lost += n;
+		qd->netdev->stats.rx_dropped++;
+		return;
+	}
+	skb_put_data(skb, data, n);
+	memset(skb->cb, 0, sizeof(struct qt_skb_cb));
+	qd->netdev->stats.rx_packets++;
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+check:
+	/* The reader is behind: let the module hold the rest (TCP then
+	 * slows the peer down), and come back once it is read.
+	 */
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		qt_tp_leave(qd, false);
+}
+
+/* The transparent session of @conn ended: the line is in command mode,
+ * the connection in buffer mode. Under qd->lock.
+ */
+void qt_sock_tp_end(struct qtcpip_dev *qd, struct qt_conn *conn,
+		    bool carrier_lost, bool reset, bool resume)
+{
+	struct qt_sock *qs = qt_conn_sock(conn);
+
+	lockdep_assert_held(&qd->lock);
+	qs->mode = QTCPIP_MODE_BUFFER;
+	/* What arrives from now on waits in the module's buffer. */
+	qs->rx_hint = true;
+	if (carrier_lost && qs->state == QT_SS_CONNECTED) {
+		qs->peer_closed = true;
+		qt_sock_drained(qd, qs);
+	} else if (reset && qs->state == QT_SS_CONNECTED) {
+		/* The peer's NO CARRIER cost it bytes of our stream. */
+		qt_sock_abort(qd, qs, ECONNRESET);
+	} else {
+		/* Left for the reader or a false NO CARRIER: back to
+		 * transparent once the module's buffer is read.
+		 */
+		qs->tp_resume = resume && !qs->releasing;
+		qt_sock_schedule_read(qd, qs);
+		/* What the user queued goes out with AT+QISEND. */
+		qt_sock_schedule_send(qd, qs);
+		if (qs->releasing && skb_queue_empty(&qs->txq))
+			qt_sock_queue_close(qd, qs);
+	}
 }
 
 /* Whether sendmsg() may queue now: a connection, or a datagram socket
@@ -457,6 +588,7 @@ static int qt_wait_for_room(struct sock *sk, long *timeo)
 {
 	struct qt_sock *qs = qt_sk(sk);
 
+	sock_owned_by_me(sk);
 	for (;;) {
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
@@ -668,6 +800,7 @@ static int qt_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	struct sk_buff *skb, *tmp;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	while (copied < len) {
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 		size_t chunk, off;

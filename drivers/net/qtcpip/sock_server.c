@@ -214,10 +214,11 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	struct sockaddr_in *sin;
 	struct sock *sk;
 
+	lockdep_assert_held(&qd->lock);
 	if (ev->id < 0 || ev->id >= QT_MAX_CONN || qd->conn[ev->id])
 		return;
 	if (ev->id2 >= 0 && ev->id2 < QT_MAX_CONN)
-		lq = qd->conn[ev->id2];
+		lq = qt_conn_sock(qd->conn[ev->id2]);
 	if (lq && (lq->state != QT_SS_LISTEN || lq->udp_service ||
 		   lq->releasing))
 		lq = NULL;
@@ -243,8 +244,7 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	sin->sin_port = htons(ev->port);
 	in4_pton(ev->addr, -1, (u8 *)&sin->sin_addr, -1, NULL);
 	cq->peer_len = sizeof(*sin);
-	sock_hold(sk);
-	qd->conn[ev->id] = cq;
+	qt_conn_attach_locked(qd, &cq->conn, ev->id);
 
 	if (!lq || lq->accept_len >= lq->backlog) {
 		/* Nobody to take it: give the connection back at once. */
@@ -268,6 +268,7 @@ void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs)
 {
 	struct qt_sock *cq, *tmp;
 
+	lockdep_assert_held(&qd->lock);
 	list_for_each_entry_safe(cq, tmp, &qs->accept_q, accept_node) {
 		list_del_init(&cq->accept_node);
 		qs->accept_len--;

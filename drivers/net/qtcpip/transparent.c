@@ -30,9 +30,8 @@
 
 #include <linux/jiffies.h>
 #include <linux/skbuff.h>
-#include <net/sock.h>
 
-#include "sock.h"
+#include "qtcpip.h"
 
 /* The manual's guard time T1. */
 #define QT_GUARD_MS	1000
@@ -53,16 +52,6 @@
  */
 #define QT_PLUS_QUIET_MS	(QT_GUARD_MS / 4)
 #define QT_PLUS_GAP_MS		(2 * QT_GUARD_MS)
-/* Receive: past SO_RCVBUF the connection leaves for buffer mode, where the
- * module holds the data; what the line still brings meanwhile is bounded
- * by the module's output queue and the guard times (about 25 KiB at
- * 115200 baud). Beyond this much more it is dropped and counted.
- */
-#define QT_TP_RX_SLACK	(128 * 1024)
-/* The line brings a few bytes per receive_buf call: gather them in skbs
- * of this size, so that SO_RCVBUF counts payload, not overhead.
- */
-#define QT_TP_SKB	2048
 /* A held tail that could begin an ending is given to the reader after
  * this much quiet (the module writes an ending in one go); it is still
  * matched against what comes next.
@@ -108,7 +97,8 @@ static long qt_find_last(const u8 *p, size_t n, const char *term)
 /* An OK means something only once our "+++" is out. */
 static bool qt_tp_ok_counts(struct qtcpip_dev *qd)
 {
-	return qd->tp_plus_sent || qd->tp_plus_tries;
+	lockdep_assert_held(&qd->lock);
+	return qd->tp_state == QT_TP_PLUS_SENT || qd->tp_plus_tries;
 }
 
 /* The first ending in @p (@n) from @from; its length in @tl. */
@@ -137,123 +127,43 @@ static size_t qt_tp_tail(struct qtcpip_dev *qd, const u8 *p, size_t n)
 	return keep;
 }
 
-/* Queue @an bytes of @a then @bn of @b to the transparent socket. */
-static void qt_tp_deliver(struct qtcpip_dev *qd, const u8 *a, size_t an,
-			  const u8 *b, size_t bn)
+/* Raw bytes for the transparent connection. */
+static void qt_tp_deliver(struct qtcpip_dev *qd, const u8 *data, size_t n)
 {
-	struct qt_sock *qs = qd->tp_sock;
-	size_t n = an + bn;
-	struct sk_buff *skb;
-	bool merged = false;
-	struct sock *sk;
-	int rmem;
-
 	lockdep_assert_held(&qd->lock);
-	if (!n || !qs)
-		return;
-	sk = &qs->sk;
-	if (sock_flag(sk, SOCK_DEAD) || qs->releasing)
-		return;
-	rmem = atomic_read(&sk->sk_rmem_alloc);
-	if (rmem > READ_ONCE(sk->sk_rcvbuf) + QT_TP_RX_SLACK) {
-		/* Far more than a module still sends once asked to stop. */
-		qs->rx_lost += n;
-		qd->netdev->stats.rx_dropped++;
-		return;
-	}
-	qd->netdev->stats.rx_bytes += n;
-	/* Into the last queued skb while no reader (socket lock) can be
-	 * taking bytes off it.
-	 */
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk)) {
-		unsigned long flags;
-
-		spin_lock_irqsave(&sk->sk_receive_queue.lock, flags);
-		skb = skb_peek_tail(&sk->sk_receive_queue);
-		if (skb && skb_tailroom(skb) >= n) {
-			skb_put_data(skb, a, an);
-			skb_put_data(skb, b, bn);
-			merged = true;
-		}
-		spin_unlock_irqrestore(&sk->sk_receive_queue.lock, flags);
-	}
-	bh_unlock_sock(sk);
-	if (merged) {
-		sk->sk_data_ready(sk);
-		goto check;
-	}
-	skb = alloc_skb(max_t(size_t, n, QT_TP_SKB), GFP_ATOMIC);
-	if (!skb) {
-		qs->rx_lost += n;
-		qd->netdev->stats.rx_dropped++;
-		return;
-	}
-	skb_put_data(skb, a, an);
-	skb_put_data(skb, b, bn);
-	memset(skb->cb, 0, sizeof(struct qt_skb_cb));
-	qd->netdev->stats.rx_packets++;
-	skb_set_owner_r(skb, sk);
-	skb_queue_tail(&sk->sk_receive_queue, skb);
-	sk->sk_data_ready(sk);
-check:
-	/* The reader is behind: let the module hold the rest (TCP then
-	 * slows the peer down), and come back once it is read.
-	 */
-	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
-		qt_tp_leave(qd, false);
+	if (n && qd->tp_conn)
+		qd->tp_conn->ops->tp_rx(qd, qd->tp_conn, data, n);
 }
 
-/* Give the line back to the engine; returns the socket that had it (its
- * reference is the caller's). Under qd->lock.
+/* Give the line back to the engine; returns the connection that had it
+ * (its reference is the caller's). Under qd->lock.
  */
-static struct qt_sock *qt_tp_release_line(struct qtcpip_dev *qd)
+static struct qt_conn *qt_tp_release_line(struct qtcpip_dev *qd)
 {
-	struct qt_sock *qs = qd->tp_sock;
+	struct qt_conn *conn = qd->tp_conn;
 
 	lockdep_assert_held(&qd->lock);
-	qd->transparent = false;
-	qd->tp_leaving = false;
-	qd->tp_plus_sent = false;
+	WRITE_ONCE(qd->tp_state, QT_TP_OFF);
 	qd->tp_suspect = false;
 	qd->tp_tx_holding = false;
 	qd->tp_held_len = 0;
 	qd->tp_held_skip = 0;
-	qd->tp_sock = NULL;
+	qd->tp_conn = NULL;
 	qt_parser_set_raw(&qd->parser, false);
 	wake_up_all(&qd->async_wait);
-	return qs;
+	return conn;
 }
 
 /* The line is back in command mode. Under qd->lock. */
 static void qt_tp_end(struct qtcpip_dev *qd, bool carrier_lost)
 {
 	bool resume = !qd->tp_user_leave, reset = qd->tp_discarded != 0;
-	struct qt_sock *qs = qt_tp_release_line(qd);
+	struct qt_conn *conn = qt_tp_release_line(qd);
 
 	lockdep_assert_held(&qd->lock);
-	if (qs) {
-		qs->mode = QTCPIP_MODE_BUFFER;
-		/* What arrives from now on waits in the module's buffer. */
-		qs->rx_hint = true;
-		if (carrier_lost && qs->state == QT_SS_CONNECTED) {
-			qs->peer_closed = true;
-			qt_sock_drained(qd, qs);
-		} else if (reset && qs->state == QT_SS_CONNECTED) {
-			/* The peer's NO CARRIER cost it bytes of our stream. */
-			qt_sock_abort(qd, qs, ECONNRESET);
-		} else {
-			/* Left for the reader or a false NO CARRIER: back to
-			 * transparent once the module's buffer is read.
-			 */
-			qs->tp_resume = resume && !qs->releasing;
-			qt_sock_schedule_read(qd, qs);
-			/* What the user queued goes out with AT+QISEND. */
-			qt_sock_schedule_send(qd, qs);
-			if (qs->releasing && skb_queue_empty(&qs->txq))
-				qt_sock_queue_close(qd, qs);
-		}
-		sock_put(&qs->sk);
+	if (conn) {
+		conn->ops->tp_end(qd, conn, carrier_lost, reset, resume);
+		conn->ops->put(conn);
 	}
 	qd->tp_discarded = 0;
 	qt_engine_kick(qd);
@@ -267,7 +177,7 @@ static void qt_tp_release_held(struct qtcpip_dev *qd, size_t upto)
 	size_t from = min(qd->tp_held_skip, upto);
 
 	lockdep_assert_held(&qd->lock);
-	qt_tp_deliver(qd, qd->tp_held + from, upto - from, NULL, 0);
+	qt_tp_deliver(qd, qd->tp_held + from, upto - from);
 	qd->tp_held_skip -= from;
 	memmove(qd->tp_held, qd->tp_held + upto, qd->tp_held_len - upto);
 	qd->tp_held_len -= upto;
@@ -318,7 +228,7 @@ static void qt_tp_suspect(struct qtcpip_dev *qd)
 	 * commands: drop it now (before our "+++" nothing of ours is queued
 	 * but user bytes).
 	 */
-	if (!qd->tp_plus_sent)
+	if (qd->tp_state != QT_TP_PLUS_SENT)
 		qd->tp_discarded += qtcpip_dev_tx_discard(qd);
 	qt_tp_leave(qd, false);
 }
@@ -373,7 +283,7 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 			keep = qt_tp_tail(qd, win, hl + wn);
 			if (keep <= len) {
 				qt_tp_release_held(qd, hl);
-				qt_tp_deliver(qd, data, len - keep, NULL, 0);
+				qt_tp_deliver(qd, data, len - keep);
 				memcpy(qd->tp_held, data + len - keep, keep);
 				qd->tp_held_len = keep;
 			} else {
@@ -385,7 +295,7 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 		}
 		qt_tp_release_held(qd, hl);
 		if (at >= 0) {
-			qt_tp_deliver(qd, data, at, NULL, 0);
+			qt_tp_deliver(qd, data, at);
 			memcpy(qd->tp_held, data + at, tl);
 			qd->tp_held_len = tl;
 			data += at + tl;
@@ -395,24 +305,22 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 		}
 		/* None: all but a tail that could start one is data. */
 		keep = qt_tp_tail(qd, data, len);
-		qt_tp_deliver(qd, data, len - keep, NULL, 0);
+		qt_tp_deliver(qd, data, len - keep);
 		memcpy(qd->tp_held, data + len - keep, keep);
 		qd->tp_held_len = keep;
 		return;
 	}
 }
 
-/* CONNECT: @qs takes the line. Under qd->lock, from the parser. */
-void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
+/* CONNECT: @conn takes the line. Under qd->lock, from the parser. */
+void qt_tp_enter(struct qtcpip_dev *qd, struct qt_conn *conn)
 {
 	lockdep_assert_held(&qd->lock);
 	/* An earlier session's "+++" sequence must not end this one. */
 	cancel_delayed_work(&qd->tp_leave_work);
-	sock_hold(&qs->sk);
-	qd->tp_sock = qs;
-	qd->transparent = true;
-	qd->tp_leaving = false;
-	qd->tp_plus_sent = false;
+	conn->ops->get(conn);
+	qd->tp_conn = conn;
+	WRITE_ONCE(qd->tp_state, QT_TP_DATA);
 	qd->tp_plus_tries = 0;
 	qd->tp_user_leave = false;
 	qd->tp_suspect = false;
@@ -421,8 +329,6 @@ void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
 	qd->tp_held_skip = 0;
 	qd->tp_discarded = 0;
 	qd->tp_last_tx = jiffies;
-	qs->mode = QTCPIP_MODE_TRANSPARENT;
-	qs->tp_resume = false;
 	qt_parser_set_raw(&qd->parser, true);
 	qt_engine_kick(qd);
 }
@@ -433,7 +339,7 @@ void qt_tp_enter(struct qtcpip_dev *qd, struct qt_sock *qs)
 void qt_tp_tick(struct qtcpip_dev *qd)
 {
 	lockdep_assert_held(&qd->lock);
-	if (!qd->transparent)
+	if (!qt_tp_on(qd))
 		return;
 	if (qd->tp_tx_holding && time_after_eq(jiffies, qd->tp_tx_hold))
 		qt_engine_kick(qd);
@@ -441,25 +347,26 @@ void qt_tp_tick(struct qtcpip_dev *qd)
 	    time_after(jiffies, qd->last_rx + msecs_to_jiffies(QT_TAIL_MS))) {
 		/* Delivered, but kept to match what follows. */
 		qt_tp_deliver(qd, qd->tp_held + qd->tp_held_skip,
-			      qd->tp_held_len - qd->tp_held_skip, NULL, 0);
+			      qd->tp_held_len - qd->tp_held_skip);
 		qd->tp_held_skip = qd->tp_held_len;
 	}
 }
 
-/* Feed the transparent socket's queued bytes to the line. Under qd->lock,
- * from the engine's work item.
+/* Feed the transparent connection's queued bytes to the line. Under
+ * qd->lock, from the engine's work item.
  */
 void qt_tp_tx(struct qtcpip_dev *qd)
 {
-	struct qt_sock *qs = qd->tp_sock;
 	unsigned long quiet = msecs_to_jiffies(QT_PLUS_QUIET_MS);
+	struct sk_buff_head *txq;
 	struct sk_buff *skb;
 	bool lone;
 	size_t n;
 
 	lockdep_assert_held(&qd->lock);
-	if (!qs || qd->tp_leaving)
+	if (!qd->tp_conn || qd->tp_state != QT_TP_DATA)
 		return;
+	txq = qd->tp_conn->ops->tx_queue(qd->tp_conn);
 	if (qd->tp_tx_holding) {
 		if (time_before(jiffies, qd->tp_tx_hold))
 			return;
@@ -468,7 +375,7 @@ void qt_tp_tx(struct qtcpip_dev *qd)
 	/* Only this function takes skbs off txq while transparent; sendmsg
 	 * and SIOCOUTQ use txq.lock.
 	 */
-	while ((skb = skb_peek(&qs->txq))) {
+	while ((skb = skb_peek(txq))) {
 		n = skb->len;
 		/* A '+' after silence could begin "+++": alone it cannot. */
 		lone = skb->data[0] == '+' &&
@@ -481,14 +388,14 @@ void qt_tp_tx(struct qtcpip_dev *qd)
 		qd->netdev->stats.tx_bytes += n;
 		if (n == skb->len) {
 			qd->netdev->stats.tx_packets++;
-			skb_unlink(skb, &qs->txq);
+			skb_unlink(skb, txq);
 			consume_skb(skb);
 		} else {
 			unsigned long flags;
 
-			spin_lock_irqsave(&qs->txq.lock, flags);
+			spin_lock_irqsave(&txq->lock, flags);
 			__skb_pull(skb, n);
-			spin_unlock_irqrestore(&qs->txq.lock, flags);
+			spin_unlock_irqrestore(&txq->lock, flags);
 		}
 		if (lone) {
 			qd->tp_tx_hold = qtcpip_dev_wire_end(qd) +
@@ -512,14 +419,15 @@ void qt_tp_leave_work(struct work_struct *work)
 	bool reset = false;
 
 	spin_lock_bh(&qd->lock);
-	if (!qd->transparent || qd->state == QT_DEV_DEAD) {
-		qd->tp_leaving = false;
+	if (!qt_tp_on(qd) || qd->state == QT_DEV_DEAD) {
+		if (qt_tp_on(qd))
+			WRITE_ONCE(qd->tp_state, QT_TP_DATA);
 		goto out;
 	}
 	/* Left over from an earlier session: this one stays. */
-	if (!qd->tp_leaving)
+	if (qd->tp_state == QT_TP_DATA)
 		goto out;
-	if (!qd->tp_plus_sent) {
+	if (qd->tp_state == QT_TP_LEAVING) {
 		/* Everything on the wire, then a full guard time of silence:
 		 * the silence counts from when the UART sent the last byte.
 		 */
@@ -547,7 +455,7 @@ void qt_tp_leave_work(struct work_struct *work)
 			qd->tp_plus_at = jiffies;
 		qd->tp_plus_last = jiffies;
 		/* From the first "+++" on, an OK may come at any time. */
-		qd->tp_plus_sent = true;
+		WRITE_ONCE(qd->tp_state, QT_TP_PLUS_SENT);
 		qd->tp_plus_tries++;
 		schedule_delayed_work(&qd->tp_leave_work,
 				      msecs_to_jiffies(QT_GUARD_MS));
@@ -570,13 +478,13 @@ void qt_tp_leave_work(struct work_struct *work)
 		 */
 		if (qt_find_last(qd->tp_held, qd->tp_held_len, qt_ok) < 0 &&
 		    qd->tp_plus_tries < 2) {
-			qd->tp_plus_sent = false;
+			WRITE_ONCE(qd->tp_state, QT_TP_LEAVING);
 			qd->tp_last_tx = jiffies;
 			schedule_delayed_work(&qd->tp_leave_work, guard);
 			goto out;
 		}
 		reset = qt_tp_decide(qd);
-		if (qd->transparent)
+		if (qt_tp_on(qd))
 			schedule_delayed_work(&qd->tp_leave_work, wait);
 		goto out;
 	}
@@ -590,7 +498,7 @@ void qt_tp_leave_work(struct work_struct *work)
 	/* No OK: the "+++" was taken for data (the module's clock saw too
 	 * little silence). It reached the peer; try again.
 	 */
-	qd->tp_plus_sent = false;
+	WRITE_ONCE(qd->tp_state, QT_TP_LEAVING);
 	qd->tp_last_tx = jiffies;
 	netdev_warn(qd->netdev, "no OK to +++ (try %d): taken as data?\n",
 		    qd->tp_plus_tries);
@@ -618,11 +526,12 @@ out:
 /* Reset or detach: the line is the engine's again, the socket fails. */
 void qt_tp_abort(struct qtcpip_dev *qd)
 {
-	struct qt_sock *qs = qt_tp_release_line(qd);
+	struct qt_conn *conn = qt_tp_release_line(qd);
 
+	lockdep_assert_held(&qd->lock);
 	qd->tp_discarded = 0;
-	if (qs)
-		sock_put(&qs->sk);
+	if (conn)
+		conn->ops->put(conn);
 }
 
 /* Start leaving transparent mode (idempotent); @user: the socket's owner
@@ -632,13 +541,13 @@ void qt_tp_abort(struct qtcpip_dev *qd)
 void qt_tp_leave(struct qtcpip_dev *qd, bool user)
 {
 	lockdep_assert_held(&qd->lock);
-	if (!qd->transparent)
+	if (!qt_tp_on(qd))
 		return;
 	if (user)
 		qd->tp_user_leave = true;
-	if (qd->tp_leaving)
+	if (qd->tp_state != QT_TP_DATA)
 		return;
-	qd->tp_leaving = true;
+	WRITE_ONCE(qd->tp_state, QT_TP_LEAVING);
 	qd->tp_plus_tries = 0;
 	schedule_delayed_work(&qd->tp_leave_work, 0);
 }
