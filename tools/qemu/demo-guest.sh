@@ -3,9 +3,11 @@
 # The demo, inside the guest (tools/demo shows its output as it runs; make
 # test runs it on every kernel): load qtcpip, attach the emulated BC66
 # (ttyS1) and UC20 (ttyS2), and show what a user sees: the modules found,
-# qtcpip dev show, a ping, a DNS lookup, a TCP echo and an HTTP download
-# through each module's own TCP/IP stack, the netdevs' counters, a clean
-# detach. The emulators back connections with real sockets on the host.
+# qtcpip dev show, a ping, a DNS lookup, a TCP echo, an HTTP download
+# with unmodified curl and an MQTT exchange with unmodified mosquitto
+# clients (qtcpip-run) through each module's own TCP/IP stack, the
+# netdevs' counters, a clean detach. The emulators back connections with
+# real sockets on the host (run-guest starts the servers and the broker).
 # Lines starting "# " are the story, "ok"/"not ok" lines the checks.
 . "$QTCPIP_TOP/selftests/lib/tap.sh"
 QT=$QTCPIP_TOP/tools/cli/qtcpip
@@ -224,6 +226,7 @@ echo "#   README.md                               building, attaching, DKMS and 
 echo "#   Documentation/networking/qtcpip.rst     the driver, sockets, control plane, attaching at boot"
 echo "#   Documentation/qtcpip.8                  the qtcpip tool (man -l)"
 echo "#   tools/qtnc/qtcpip-nc.c                  a whole AF_QTCPIP client in 130 lines"
+echo "#   Documentation/networking/qtcpip-apps.rst  unmodified programs: qtcpip-run, what it covers"
 echo "#   make test                               every test, on Debian's 6.1 and 6.12 and a debug kernel"
 echo "#"
 if [ "$tap_failed" = 0 ]; then
