@@ -213,8 +213,8 @@ static void qt_conn_opened(struct qtcpip_dev *qd, struct qt_conn *conn,
 		return;
 	if (code == 0) {
 		/* A listener or UDP service is open for business. */
-		qs->state = qs->backlog || qs->udp_service ? QT_SS_LISTEN :
-			    QT_SS_CONNECTED;
+		qs->state = qs->sk.sk_max_ack_backlog || qs->udp_service ?
+			    QT_SS_LISTEN : QT_SS_CONNECTED;
 		qs->sk.sk_state_change(&qs->sk);
 		qs->sk.sk_write_space(&qs->sk);
 		qt_sock_schedule_send(qd, qs);
@@ -806,7 +806,7 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 	    (stream && state == QT_SS_UNCONN))
 		mask |= EPOLLHUP;
 	if (state == QT_SS_LISTEN && !qs->udp_service) {
-		if (READ_ONCE(qs->accept_len))
+		if (READ_ONCE(sk->sk_ack_backlog))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask;
 	}
@@ -937,7 +937,7 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	sin->sin_port = htons(port);
 	/* A server socket is bound to any address, as with INADDR_ANY. */
 	state = qs->state;
-	server = qs->backlog || qs->udp_service;
+	server = sk->sk_max_ack_backlog || qs->udp_service;
 	if (!server && (state == QT_SS_CONNECTED || state == QT_SS_CLOSED))
 		qt_sock_local_addr(qs, &sin->sin_addr);
 	release_sock(sk);

@@ -66,10 +66,11 @@ struct qt_sock {
 	u8 tos;
 	int ttl, keepidle, keepintvl, keepcnt;
 	bool udp_service;		/* a bound datagram socket (UC20) */
-	/* TCP LISTENER: connections waiting for accept(), under qd->lock. */
+	/* TCP LISTENER: connections waiting for accept() (sk_ack_backlog of
+	 * them, sk_max_ack_backlog: listen()'s backlog), under qd->lock.
+	 */
 	struct list_head accept_q;
 	struct list_head accept_node;	/* in the listener's accept_q */
-	int accept_len, backlog;
 	u32 accept_dropped;		/* closed: the backlog was full */
 	/* Peer, as given to connect() (socket lock). */
 	struct sockaddr_storage peer;

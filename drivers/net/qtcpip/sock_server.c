@@ -170,7 +170,7 @@ int qt_listen(struct socket *sock, int backlog)
 	lock_sock(sk);
 	if (qs->state == QT_SS_LISTEN) {
 		/* Only the backlog changes. */
-		WRITE_ONCE(qs->backlog, max(backlog, 1));
+		WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 1));
 		err = 0;
 		goto out;
 	}
@@ -189,7 +189,7 @@ int qt_listen(struct socket *sock, int backlog)
 		}
 		qs->qd = qd;
 	}
-	qs->backlog = max(backlog, 1);
+	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 1));
 	err = qt_sock_open_service(qs, qs->qd, true);
 	if (!err) {
 		err = qt_sock_wait_open(sk, sock_sndtimeo(sk, 0));
@@ -199,7 +199,7 @@ int qt_listen(struct socket *sock, int backlog)
 	if (!err && qs->state != QT_SS_LISTEN)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (err)
-		qs->backlog = 0;
+		WRITE_ONCE(sk->sk_max_ack_backlog, 0);
 	else
 		sk->sk_state = TCP_LISTEN;	/* SO_ACCEPTCONN says 1 */
 out:
@@ -246,7 +246,8 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	cq->peer_len = sizeof(*sin);
 	qt_conn_attach_locked(qd, &cq->conn, ev->id);
 
-	if (!lq || lq->accept_len >= lq->backlog) {
+	/* At most backlog wait (qtcpip.rst), one fewer than TCP lets in. */
+	if (!lq || lq->sk.sk_ack_backlog >= lq->sk.sk_max_ack_backlog) {
 		/* Nobody to take it: give the connection back at once. */
 		if (lq)
 			lq->accept_dropped++;
@@ -259,7 +260,7 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	}
 	/* The accept queue keeps the initial reference. */
 	list_add_tail(&cq->accept_node, &lq->accept_q);
-	lq->accept_len++;
+	sk_acceptq_added(&lq->sk);
 	lq->sk.sk_data_ready(&lq->sk);
 }
 
@@ -271,7 +272,7 @@ void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs)
 	lockdep_assert_held(&qd->lock);
 	list_for_each_entry_safe(cq, tmp, &qs->accept_q, accept_node) {
 		list_del_init(&cq->accept_node);
-		qs->accept_len--;
+		sk_acceptq_removed(&qs->sk);
 		cq->releasing = true;
 		sock_set_flag(&cq->sk, SOCK_DEAD);
 		qt_sock_queue_close(qd, cq);
@@ -289,7 +290,7 @@ static struct qt_sock *qt_accept_pop(struct qt_sock *qs)
 		cq = list_first_entry(&qs->accept_q, struct qt_sock,
 				      accept_node);
 		list_del_init(&cq->accept_node);
-		qs->accept_len--;
+		sk_acceptq_removed(&qs->sk);
 	}
 	spin_unlock_bh(&qd->lock);
 	return cq;
@@ -313,26 +314,19 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 	while (!(cq = qt_accept_pop(qs))) {
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
-		if (sk->sk_err) {
-			err = sock_error(sk);
-			goto out;
-		}
-		if (qs->state != QT_SS_LISTEN ||
-		    (sk->sk_shutdown & RCV_SHUTDOWN)) {
+		err = sock_error(sk);
+		if (!err && (qs->state != QT_SS_LISTEN ||
+			     (sk->sk_shutdown & RCV_SHUTDOWN)))
 			err = -EINVAL;
-			goto out;
-		}
-		if (!timeo) {
+		if (!err && !timeo)
 			err = -EAGAIN;
-			goto out;
-		}
-		if (signal_pending(current)) {
+		if (!err && signal_pending(current))
 			err = sock_intr_errno(timeo);
+		if (err)
 			goto out;
-		}
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
-			      READ_ONCE(qs->accept_len) || sk->sk_err ||
+			      READ_ONCE(sk->sk_ack_backlog) || sk->sk_err ||
 			      READ_ONCE(qs->state) != QT_SS_LISTEN ||
 			      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
 			      &wait);
