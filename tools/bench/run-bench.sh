@@ -69,7 +69,8 @@ for model in $models; do
 done
 
 # One row per measurement and kind.
-awk '
+# The value of key K in a "# BENCH ... k=v ..." line.
+KV_AWK='
 function kv(k,   i, a) {
 	for (i = 3; i <= NF; i++) {
 		split($i, a, "=")
@@ -78,6 +79,8 @@ function kv(k,   i, a) {
 	}
 	return ""
 }
+'
+awk "$KV_AWK"'
 BEGIN {
 	printf "Goodput, one socket\n"
 	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s %8s %8s\n", "model",
@@ -93,15 +96,7 @@ BEGIN {
 	       kv("cpu_ms_per_mib"), kv("self_ms_per_mib")
 }' "$all"
 echo
-awk '
-function kv(k,   i, a) {
-	for (i = 3; i <= NF; i++) {
-		split($i, a, "=")
-		if (a[1] == k)
-			return a[2]
-	}
-	return ""
-}
+awk "$KV_AWK"'
 BEGIN {
 	printf "All connectIDs at once, buffer access mode, host -> guest\n"
 	printf "%-5s %7s %5s %9s %9s %6s %6s %8s %8s %8s %8s %8s\n", "model",
@@ -120,15 +115,7 @@ BEGIN {
 	       idle[kv("model") kv("baud")], kv("cpu_ms_per_mib")
 }' "$all"
 echo
-awk '
-function kv(k,   i, a) {
-	for (i = 3; i <= NF; i++) {
-		split($i, a, "=")
-		if (a[1] == k)
-			return a[2]
-	}
-	return ""
-}
+awk "$KV_AWK"'
 BEGIN {
 	printf "1-byte echo round trip\n"
 	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s %s\n", "model", "baud",
