@@ -6,7 +6,9 @@
  * byte for byte) in buffer and in direct push access mode, and an echo in
  * both directions at once. The emulator's UART pacing is off: the rate is
  * what QEMU's 16550 and the driver manage. On the debug kernel the sizes
- * are a quarter (qt_bulk_max()).
+ * are a quarter (qt_bulk_max()). A MiB takes 12 s on an idle machine and
+ * above 140 s beside seven other TCG guests on two cores: the deadlines
+ * bound a hang, the rate is the benchmark's business.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -57,7 +59,7 @@ static void rate(struct __test_metadata *_metadata, const char *what,
 	       ms ? (long long)n * 1000 / ms : 0);
 }
 
-QT_TEST_F(bulk, sink_upload, 150)
+QT_TEST_F(bulk, sink_upload, 420)
 {
 	size_t n = qt_bulk_max();
 	unsigned char *data = malloc(n);
@@ -69,7 +71,7 @@ QT_TEST_F(bulk, sink_upload, 150)
 		     qt_srv("TCP_SINK"));
 	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
 	qt_fill(data, n, 77);
-	r = qt_sink_upload(fd, data, n, NULL, 140000, got, sizeof(got));
+	r = qt_sink_upload(fd, data, n, NULL, 400000, got, sizeof(got));
 	EXPECT_EQ(0, r) TH_LOG("%s; sink said '%s'", strerror(-r), got);
 	rate(_metadata, "upload", n, t0);
 	close(fd);
@@ -93,7 +95,7 @@ static void download(struct __test_metadata *_metadata,
 	/* the whole stream and its end, or the first n bytes */
 	f.until_eof = whole;
 	f.rx_len = whole ? SOURCE_LEN + 1 : n;
-	r = qt_flows_run(&f, 1, 140000, NULL, NULL, 0);
+	r = qt_flows_run(&f, 1, 400000, NULL, NULL, 0);
 	EXPECT_EQ(0, r) TH_LOG("%s after %zu bytes", strerror(-r), f.rx_off);
 	rate(_metadata, mode ? "download (push)" : "download (buffer)",
 	     f.rx_off, t0);
@@ -114,18 +116,18 @@ static void download(struct __test_metadata *_metadata,
 	free(want);
 }
 
-QT_TEST_F(bulk, source_download_buffer, 150)
+QT_TEST_F(bulk, source_download_buffer, 420)
 {
 	download(_metadata, self, QTCPIP_MODE_BUFFER);
 }
 
-QT_TEST_F(bulk, source_download_push, 150)
+QT_TEST_F(bulk, source_download_push, 420)
 {
 	download(_metadata, self, QTCPIP_MODE_PUSH);
 }
 
 /* Both directions at once, direct push, sends of odd sizes. */
-QT_TEST_F(bulk, echo_push, 150)
+QT_TEST_F(bulk, echo_push, 420)
 {
 	size_t n = qt_bulk_max() / 4;
 	long long t0 = qt_now_ms();
@@ -134,7 +136,7 @@ QT_TEST_F(bulk, echo_push, 150)
 	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_PUSH,
 		     qt_srv("TCP_ECHO"));
 	ASSERT_LE(0, fd) TH_LOG("connect: %s", strerror(-fd));
-	EXPECT_EQ(0, qt_echo_check(_metadata, fd, n, 99, 4999, 140000));
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, n, 99, 4999, 400000));
 	rate(_metadata, "echo", n, t0);
 	EXPECT_EQ(0, qt_rx_lost(fd));
 	close(fd);

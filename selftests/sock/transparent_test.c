@@ -327,6 +327,49 @@ QT_TEST_F(tp, switch_takes_no_queued_command, 120)
 	close(w.fd);
 }
 
+/* While a connection holds the line, the module answers nobody else: a
+ * query another socket makes (AT+QISEND=<id>,0, AT+QISTATE) fails at once
+ * instead of waiting, uninterruptibly, for as long as that connection
+ * lasts (the socket fuzzer's getsockopt that hung past 65 s); a mode
+ * switch of another socket is EBUSY too.
+ */
+QT_TEST_F(tp, others_do_not_wait_for_the_line, 90)
+{
+	int echo = qt_srv("TCP_ECHO"), other, ret, err;
+	struct qtcpip_send_info si;
+	struct sockaddr_in a;
+	socklen_t l;
+	long long t0;
+
+	ASSERT_LT(0, echo);
+	other = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_BUFFER, echo);
+	ASSERT_LE(0, other);
+	ret = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, ret);
+	ASSERT_EQ(0, qt_set_mode(ret, QTCPIP_MODE_TRANSPARENT));
+	EXPECT_EQ(0, qt_echo_ok(ret, "held", 4));
+
+	t0 = qt_now_ms();
+	l = sizeof(si);
+	err = getsockopt(other, SOL_QTCPIP, QTCPIP_SEND_INFO, &si, &l) ?
+	      errno : 0;
+	EXPECT_EQ(EBUSY, err) TH_LOG("SEND_INFO: %s", strerror(err));
+	l = sizeof(a);
+	EXPECT_EQ(0, getsockname(other, (struct sockaddr *)&a, &l));
+	EXPECT_EQ(-EBUSY, qt_set_mode(other, QTCPIP_MODE_PUSH));
+	EXPECT_GT(2000, qt_now_ms() - t0);
+
+	/* The line back: the same query is answered. */
+	ASSERT_EQ(0, qt_set_mode(ret, QTCPIP_MODE_BUFFER));
+	l = sizeof(si);
+	EXPECT_EQ(0, getsockopt(other, SOL_QTCPIP, QTCPIP_SEND_INFO, &si, &l))
+		TH_LOG("SEND_INFO: %s", strerror(errno));
+	EXPECT_EQ(0, qt_set_mode(other, QTCPIP_MODE_PUSH));
+	EXPECT_EQ(0, qt_echo_ok(other, "after", 5));
+	close(ret);
+	close(other);
+}
+
 /* Runs "qtcpip ARGS..." (tools/cli); returns its pid. */
 static pid_t qt_cli_start(char *const argv[])
 {

@@ -322,6 +322,69 @@ int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	return cmd->status;
 }
 
+/**
+ * qt_cmd_exec_user() - run @cmd for a call any user can make
+ * @qd: the module
+ * @cmd: the command, not queued yet
+ * @wait_ms: how long the caller waits for the queue and the module
+ *
+ * Unlike qt_cmd_exec(), nobody's call waits long here: not at all while a
+ * transparent connection holds the line (it may hold it for hours), and
+ * at most @wait_ms or until a signal behind other users' commands. A
+ * command that did not start by then leaves the queue.
+ *
+ * Return: the command's status, -EBUSY, -EAGAIN (the module is busy) or
+ * -EINTR.
+ */
+int qt_cmd_exec_user(struct qtcpip_dev *qd, struct qt_cmd *cmd,
+		     unsigned int wait_ms)
+{
+	long left;
+
+	spin_lock_bh(&qd->lock);
+	if (qt_tp_on(qd)) {
+		spin_unlock_bh(&qd->lock);
+		return -EBUSY;
+	}
+	refcount_inc(&cmd->ref);
+	qt_cmd_queue_locked(qd, cmd);
+	spin_unlock_bh(&qd->lock);
+	left = wait_for_completion_interruptible_timeout(&cmd->comp,
+							 msecs_to_jiffies(wait_ms));
+	if (left > 0)
+		return cmd->status;
+	spin_lock_bh(&qd->lock);
+	/* Still queued: nobody waits for it any more. */
+	if (!completion_done(&cmd->comp) && qd->inflight != cmd &&
+	    !list_empty(&cmd->node))
+		qt_cmd_cancel(qd, cmd, QT_OUT_CANCELLED, -EAGAIN);
+	spin_unlock_bh(&qd->lock);
+	return left ? -EINTR : -EAGAIN;
+}
+
+/* A query for a call any user can make (qt_cmd_exec_user()); its INFO
+ * lines go to @resp.
+ */
+int qt_query(struct qtcpip_dev *qd, char *resp, size_t resp_size,
+	     const char *fmt, ...)
+{
+	struct qt_cmd *cmd;
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	cmd = qt_cmd_vnew(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	if (!cmd)
+		return -ENOMEM;
+	resp[0] = '\0';
+	err = qt_cmd_exec_user(qd, cmd, QT_USER_WAIT_MS);
+	if (!err && cmd->resp)
+		strscpy(resp, cmd->resp, resp_size);
+	qt_cmd_put(cmd);
+	return err;
+}
+
 /* Run one command and copy its INFO lines to @resp (may be NULL). */
 int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	    size_t resp_size, const char *fmt, ...)

@@ -30,7 +30,6 @@
  * not take a ping/lookup slot again right after holding it (see
  * qt_async_get()).
  */
-#define QT_UNPRIV_WAIT_MS	10000
 #define QT_UNPRIV_PING_S	8
 
 /* Whether the caller's requests are bounded as above. */
@@ -81,7 +80,7 @@ qt_genl_exec(struct qtcpip_dev *qd, struct genl_info *info, bool limited,
 	refcount_inc(&cmd->ref);
 	qt_cmd_queue(qd, cmd);
 	left = wait_for_completion_killable_timeout(&cmd->comp, limited ?
-						    msecs_to_jiffies(QT_UNPRIV_WAIT_MS) :
+						    msecs_to_jiffies(QT_USER_WAIT_MS) :
 						    MAX_SCHEDULE_TIMEOUT);
 	if (left <= 0) {
 		qt_cmd_put(cmd);
@@ -607,7 +606,7 @@ static void qt_genl_slot_busy(struct genl_info *info, int err,
 int qt_genl_resolve(struct sk_buff *skb, struct genl_info *info)
 {
 	struct qtcpip_dev *qd = qt_genl_ready_dev(info);
-	unsigned long until = jiffies + msecs_to_jiffies(QT_UNPRIV_WAIT_MS);
+	unsigned long until = jiffies + msecs_to_jiffies(QT_USER_WAIT_MS);
 	bool limited = qt_genl_limited(skb);
 	struct qt_async *slot;
 	struct sk_buff *msg;

@@ -49,6 +49,11 @@
  */
 #define QT_TP_HOLD_MAX		1024
 
+/* How long a call any user can make waits for the module's queue (a genl
+ * doit without CAP_NET_ADMIN, a socket's query: qt_cmd_exec_user()).
+ */
+#define QT_USER_WAIT_MS		10000
+
 struct qtcpip_dev;
 struct qt_conn;
 
@@ -405,6 +410,10 @@ void qt_cmd_put(struct qt_cmd *cmd);
 void qt_cmd_queue(struct qtcpip_dev *qd, struct qt_cmd *cmd);
 void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd);
 int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd);
+int qt_cmd_exec_user(struct qtcpip_dev *qd, struct qt_cmd *cmd,
+		     unsigned int wait_ms);
+int qt_query(struct qtcpip_dev *qd, char *resp, size_t resp_size,
+	     const char *fmt, ...) __printf(4, 5);
 int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	    size_t resp_size, const char *fmt, ...) __printf(5, 6);
 void qt_engine_kick(struct qtcpip_dev *qd);

@@ -872,8 +872,7 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 	qs->lport_asked = true;
 	qtcpip_dev_get(qd);
 	release_sock(sk);
-	if (!qt_tp_on(qd) &&
-	    !qt_exec(qd, 0, resp, sizeof(resp), "AT+QISTATE=1,%d", id))
+	if (!qt_query(qd, resp, sizeof(resp), "AT+QISTATE=1,%d", id))
 		port = qt_qistate_lport(resp, id);
 	qtcpip_dev_put(qd);
 	lock_sock(sk);
@@ -1091,7 +1090,7 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 	spin_unlock_bh(&qd->lock);
 	if (err)
 		return err;
-	err = qt_cmd_exec(qd, cmd);
+	err = qt_cmd_exec_user(qd, cmd, QT_USER_WAIT_MS);
 	if (err == -EIO && cmd->code)
 		err = -qt_dialect_errno(qd->dialect, cmd->code);
 	qt_cmd_put(cmd);
@@ -1123,7 +1122,7 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 	else if (!qd->dialect->has_transparent)
 		err = -EOPNOTSUPP;	/* the BC66 has no length-0 query */
 	else
-		err = qt_exec(qd, 0, resp, sizeof(resp), "AT+QISEND=%d,0", id);
+		err = qt_query(qd, resp, sizeof(resp), "AT+QISEND=%d,0", id);
 	if (qd)
 		qtcpip_dev_put(qd);
 	if (err)
