@@ -362,51 +362,53 @@ int qt_cmd_exec_user(struct qtcpip_dev *qd, struct qt_cmd *cmd,
 	return left ? -EINTR : -EAGAIN;
 }
 
-/* A query for a call any user can make (qt_cmd_exec_user()); its INFO
- * lines go to @resp.
+/* Run one command (for anyone's call: @user, see qt_cmd_exec_user()) and
+ * copy its INFO lines to @resp (may be NULL).
  */
-int qt_query(struct qtcpip_dev *qd, char *resp, size_t resp_size,
-	     const char *fmt, ...)
+static __printf(6, 0) int
+qt_vexec(struct qtcpip_dev *qd, bool user, unsigned int timeout_ms,
+	 char *resp, size_t resp_size, const char *fmt, va_list ap)
 {
-	struct qt_cmd *cmd;
-	va_list ap;
+	struct qt_cmd *cmd = qt_cmd_vnew(GFP_KERNEL, fmt, ap);
 	int err;
 
-	va_start(ap, fmt);
-	cmd = qt_cmd_vnew(GFP_KERNEL, fmt, ap);
-	va_end(ap);
-	if (!cmd)
-		return -ENOMEM;
-	resp[0] = '\0';
-	err = qt_cmd_exec_user(qd, cmd, QT_USER_WAIT_MS);
-	if (!err && cmd->resp)
-		strscpy(resp, cmd->resp, resp_size);
-	qt_cmd_put(cmd);
-	return err;
-}
-
-/* Run one command and copy its INFO lines to @resp (may be NULL). */
-int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
-	    size_t resp_size, const char *fmt, ...)
-{
-	struct qt_cmd *cmd;
-	va_list ap;
-	int err;
-
-	va_start(ap, fmt);
-	cmd = qt_cmd_vnew(GFP_KERNEL, fmt, ap);
-	va_end(ap);
 	if (!cmd)
 		return -ENOMEM;
 	if (timeout_ms)
 		cmd->timeout = qt_deadline(timeout_ms);
-	err = qt_cmd_exec(qd, cmd);
+	err = user ? qt_cmd_exec_user(qd, cmd, QT_USER_WAIT_MS) :
+		     qt_cmd_exec(qd, cmd);
 	if (resp && resp_size) {
 		resp[0] = '\0';
 		if (!err && cmd->resp)
 			strscpy(resp, cmd->resp, resp_size);
 	}
 	qt_cmd_put(cmd);
+	return err;
+}
+
+int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
+	    size_t resp_size, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = qt_vexec(qd, false, timeout_ms, resp, resp_size, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* A query for a call any user can make. */
+int qt_query(struct qtcpip_dev *qd, char *resp, size_t resp_size,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = qt_vexec(qd, true, 0, resp, resp_size, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
