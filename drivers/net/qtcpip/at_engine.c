@@ -146,6 +146,7 @@ struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
 	if (!cmd)
 		return NULL;
 	refcount_set(&cmd->ref, 1);
+	INIT_LIST_HEAD(&cmd->node);
 	init_completion(&cmd->comp);
 	cmd->rx_len = -1;
 	cmd->timeout = qt_deadline(QT_CMD_TIMEOUT_MS);
@@ -341,12 +342,14 @@ int qt_cmd_exec_user(struct qtcpip_dev *qd, struct qt_cmd *cmd,
 {
 	long left;
 
+	refcount_inc(&cmd->ref);
 	spin_lock_bh(&qd->lock);
 	if (qt_tp_on(qd)) {
+		/* Ended unrun: its done callback drops what it holds. */
+		qt_cmd_cancel(qd, cmd, QT_OUT_CANCELLED, -EBUSY);
 		spin_unlock_bh(&qd->lock);
 		return -EBUSY;
 	}
-	refcount_inc(&cmd->ref);
 	qt_cmd_queue_locked(qd, cmd);
 	spin_unlock_bh(&qd->lock);
 	left = wait_for_completion_interruptible_timeout(&cmd->comp,
