@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
+#include <linux/notifier.h>
 
 #include "at_answer.h"
 #include "qtcpip.h"
@@ -45,6 +46,36 @@ static const struct qt_dev_ops *qt_dev_ops;
 void qt_engine_set_ops(const struct qt_dev_ops *ops)
 {
 	qt_dev_ops = ops;
+}
+
+/* Device-level events (link up/down, pdpdeact, reset, peer closed): netlink
+ * listens (genl.c), so the engine and the sockets never call it.
+ */
+static ATOMIC_NOTIFIER_HEAD(qt_dev_chain);
+
+int qt_dev_notifier_register(struct notifier_block *nb)
+{
+	return atomic_notifier_chain_register(&qt_dev_chain, nb);
+}
+
+void qt_dev_notifier_unregister(struct notifier_block *nb)
+{
+	atomic_notifier_chain_unregister(&qt_dev_chain, nb);
+}
+
+/**
+ * qt_dev_event() - tell the listeners of @qd's events
+ * @qd: the device
+ * @event: enum qtcpip_event
+ * @arg: the context (PDPDEACT) or connectID (PEER_CLOSED), else 0
+ *
+ * Any context: the listeners run under RCU and must not sleep.
+ */
+void qt_dev_event(struct qtcpip_dev *qd, int event, int arg)
+{
+	struct qt_dev_event ev = { .qd = qd, .arg = arg };
+
+	atomic_notifier_call_chain(&qt_dev_chain, event, &ev);
 }
 
 /* The connection on @id with a reference of its own, or NULL. */
@@ -855,7 +886,7 @@ void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx)
 	}
 	if (ctx == 1 && netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
 }
 
@@ -897,7 +928,7 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		}
 		break;
 	case QT_URC_PDPDEACT:
-		qt_genl_event(qd, QTCPIP_EVENT_PDPDEACT, ev->id);
+		qt_dev_event(qd, QTCPIP_EVENT_PDPDEACT, ev->id);
 		qt_engine_pdpdeact_locked(qd, ev->id);
 		/* Bring the default context back if the link is up. */
 		if (ev->id == 1)
@@ -1016,7 +1047,7 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	spin_unlock_bh(&qd->lock);
 	if (reset) {
 		netdev_warn(qd->netdev, "module reset\n");
-		qt_genl_event(qd, QTCPIP_EVENT_RESET, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_RESET, 0);
 		qt_engine_reset(qd, -ENETRESET);
 	}
 }
@@ -1068,7 +1099,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 	wake_up(&qd->stop_wait);
 	if (netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
 	qt_engine_fail_conns(qd, err);
 }
