@@ -48,29 +48,12 @@ void qt_engine_set_ops(const struct qt_dev_ops *ops)
 	qt_dev_ops = ops;
 }
 
-/* Device-level events (link up/down, pdpdeact, reset, peer closed): netlink
- * listens (genl.c), so the engine and the sockets never call it.
+/* Device-level events (enum qtcpip_event; link up/down, pdpdeact, reset,
+ * peer closed) for netlink (genl.c), which the engine and the sockets never
+ * call. Any context: listeners run under RCU.
  */
-static ATOMIC_NOTIFIER_HEAD(qt_dev_chain);
+ATOMIC_NOTIFIER_HEAD(qt_dev_chain);
 
-int qt_dev_notifier_register(struct notifier_block *nb)
-{
-	return atomic_notifier_chain_register(&qt_dev_chain, nb);
-}
-
-void qt_dev_notifier_unregister(struct notifier_block *nb)
-{
-	atomic_notifier_chain_unregister(&qt_dev_chain, nb);
-}
-
-/**
- * qt_dev_event() - tell the listeners of @qd's events
- * @qd: the device
- * @event: enum qtcpip_event
- * @arg: the context (PDPDEACT) or connectID (PEER_CLOSED), else 0
- *
- * Any context: the listeners run under RCU and must not sleep.
- */
 void qt_dev_event(struct qtcpip_dev *qd, int event, int arg)
 {
 	struct qt_dev_event ev = { .qd = qd, .arg = arg };

@@ -222,12 +222,12 @@ int qt_genl_register(void)
 	int err = genl_register_family(&qt_genl_family);
 
 	if (!err)
-		qt_dev_notifier_register(&qt_genl_nb);
+		atomic_notifier_chain_register(&qt_dev_chain, &qt_genl_nb);
 	return err;
 }
 
 void qt_genl_unregister(void)
 {
-	qt_dev_notifier_unregister(&qt_genl_nb);
+	atomic_notifier_chain_unregister(&qt_dev_chain, &qt_genl_nb);
 	genl_unregister_family(&qt_genl_family);
 }

@@ -136,7 +136,7 @@ struct qt_dev_ops {
 	void (*tick)(struct qtcpip_dev *qd);
 };
 
-/* What a qt_dev_notifier_register() listener gets with the event. */
+/* What a listener of qt_dev_chain gets with the event (qt_dev_event()). */
 struct qt_dev_event {
 	struct qtcpip_dev *qd;
 	int arg;
@@ -428,8 +428,7 @@ void qt_engine_probe_locked(struct qtcpip_dev *qd);
 void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len);
 void qt_engine_reset(struct qtcpip_dev *qd, int err);
 void qt_engine_set_ops(const struct qt_dev_ops *ops);
-int qt_dev_notifier_register(struct notifier_block *nb);
-void qt_dev_notifier_unregister(struct notifier_block *nb);
+extern struct atomic_notifier_head qt_dev_chain;
 void qt_dev_event(struct qtcpip_dev *qd, int event, int arg);
 void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx);
 void qt_conn_attach_locked(struct qtcpip_dev *qd, struct qt_conn *conn,

@@ -1439,17 +1439,9 @@ static u32 qt_queue_bytes(struct sk_buff_head *q)
 	return n;
 }
 
-/**
- * qt_sock_info_next() - copy the socket of the next busy connectID
- * @qd: the device
- * @id: cursor: the first connectID to look at; on success, the one after
- *	the socket copied
- * @info: the copy, taken under qd->lock
- *
- * The caller keeps no pointer into a socket: it may sleep between calls
- * (a netlink dump asks the module about each) and go on from @id.
- *
- * Return: 0, or -ENOENT when no connectID from *@id on is busy.
+/* The socket of the first busy connectID from *@id on, copied into @info
+ * under qd->lock; *@id then is the one after it: the caller keeps no
+ * pointer into a socket and may sleep before it goes on. 0 or -ENOENT.
  */
 int qt_sock_info_next(struct qtcpip_dev *qd, int *id,
 		      struct qt_sock_info *info)

@@ -7,23 +7,13 @@
 
 #include "qtcpip.h"
 
-/**
- * struct qt_sock_info - a copy of one socket, taken under qd->lock
- * @id: its connectID
- * @type: SOCK_STREAM or SOCK_DGRAM
- * @state: enum qtcpip_sock_state
- * @mode: enum qtcpip_access_mode
- * @rxq: bytes in its receive queue
- * @txq: bytes waiting for AT+QISEND
- * @peer: as given to connect(), or the accepted client's
- * @peer_len: 0: none
- */
+/* A copy of one socket, taken under qd->lock (qt_sock_info_next()). */
 struct qt_sock_info {
-	int id;
-	u8 type, state, mode;
-	u32 rxq, txq;
-	struct sockaddr_storage peer;
-	int peer_len;
+	int id;				/* connectID */
+	u8 type, state, mode;		/* sk_type, qtcpip_sock_state, access */
+	u32 rxq, txq;			/* bytes received, bytes to send */
+	struct sockaddr_storage peer;	/* as given to connect(), or the */
+	int peer_len;			/* accepted client's; 0: none */
 };
 
 int qt_sock_info_next(struct qtcpip_dev *qd, int *id,
