@@ -13,10 +13,13 @@
 #include "kselftest_harness.h"
 #include "qt_sock.h"
 
-/* 119 characters, the most sockaddr_qt takes. */
+/* 113 characters: a message of 228 bytes; 16 fill netlink's first part
+ * (3776 bytes) but for 128, so the 17th is started and cancelled, where a
+ * cursor that moves on anyway skips it.
+ */
 #define QT_LONG_HOST	"a-host-name-long-enough-that-a-socket-dump-needs-" \
 			"several-reads-to-carry-the-sockets-of-both-modules." \
-			"sock-dump1.ctl.test"
+			"dump.ctl.test"
 #define QT_READ		4096
 #define QT_MAX_SOCKS	(2 * 12)
 
@@ -149,7 +152,7 @@ static void qt_parse_sock(struct nlmsghdr *h, struct qt_entry *e)
  * @reads: the reads that carried sockets. On a fresh socket netlink fills
  * the first part of a dump up to NLMSG_GOODSIZE (a page less the skb's
  * overhead, 3776 bytes with 4 KiB pages), the next ones up to the read's
- * size: 17 messages of about 240 bytes take two parts.
+ * size: 17 messages of 228 bytes take two parts.
  */
 static int qt_dump(int fd, int family, struct qt_entry *e, int max,
 		   int *reads)
@@ -225,8 +228,6 @@ QT_TEST_F(dump, every_socket_once_over_several_reads, 180)
 	n = qt_dump(nl, family, got, ARRAY_SIZE(got), &reads);
 	close(nl);
 	ASSERT_LE(0, n) TH_LOG("dump: %s", strerror(-n));
-	/* Else nothing here tests the resumption. */
-	ASSERT_LE(2, reads) TH_LOG("%d sockets fit in one read", n);
 	TH_LOG("%d sockets in %d reads", n, reads);
 	EXPECT_EQ(self->nfd, n);
 	for (i = 0; i < self->nfd; i++) {
@@ -242,6 +243,8 @@ QT_TEST_F(dump, every_socket_once_over_several_reads, 180)
 		EXPECT_EQ(1, seen) TH_LOG("ifindex %u connectID %d",
 					  want[i].ifindex, want[i].id);
 	}
+	/* Else nothing here tested the resumption. */
+	EXPECT_LE(2, reads);
 }
 
 TEST_HARNESS_MAIN
