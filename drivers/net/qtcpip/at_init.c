@@ -198,15 +198,18 @@ static void qt_route_urcs(struct qtcpip_dev *qd)
 }
 
 /* The rate to run at: the fastest the model takes within the limit, never
- * below the attach rate (the user's choice), the attach rate without a
- * limit.
+ * below the attach rate (the user's choice); without a limit the attach
+ * rate if the driver ever moved the module, else 0: leave the line alone
+ * (whatever stty set meanwhile).
  */
 static unsigned int qt_rate_target(struct qtcpip_dev *qd)
 {
 	unsigned int limit = READ_ONCE(qd->max_baud), best = qd->attach_baud;
 	const unsigned int *r = qd->dialect->rates;
 
-	for (; limit && r && *r; r++)
+	if (!limit)
+		return qd->moved_baud ? best : 0;
+	for (; r && *r; r++)
 		if (*r <= limit && *r > best)
 			best = *r;
 	return best;
@@ -281,15 +284,14 @@ static int qt_rate_back(struct qtcpip_dev *qd, unsigned int old,
  */
 static int qt_line_rate(struct qtcpip_dev *qd)
 {
-	unsigned int old = qtcpip_dev_baud(qd), to;
+	unsigned int old = qtcpip_dev_baud(qd), to = qt_rate_target(qd);
 	ktime_t t0 = ktime_get();
 	int err;
 
-	if (!old)
-		return -ENODEV;
-	WRITE_ONCE(qd->line_baud, old);
-	to = qt_rate_target(qd);
-	if (to == old || to == READ_ONCE(qd->baud_failed))
+	/* 0: a tty without a rate (a pty), or gone (init sees that). */
+	if (old)
+		WRITE_ONCE(qd->line_baud, old);
+	if (!old || !to || to == old || to == READ_ONCE(qd->baud_failed))
 		return 0;
 	/* A rate the tty cannot do: the module is not told (nothing is in
 	 * flight; the module's next bytes come after a command of ours).
