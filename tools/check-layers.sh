@@ -5,7 +5,9 @@
 # qt_conn_ops and the device's struct qt_dev_ops. Fails, naming the file
 # and line, if an engine file includes a socket-layer header, names the
 # socket's struct or refcount helpers, or calls a function that sock*.c
-# exports.
+# exports; if the engine or the sockets call netlink (their events go
+# through qt_dev_event()'s notifier); or if netlink includes sock.h or
+# names struct qt_sock (it reads sockets through sock_info.h alone).
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top/drivers/net/qtcpip" || exit 1
 
@@ -33,4 +35,20 @@ if [ $bad != 0 ]; then
 	echo "check-layers: the engine above calls or includes the socket layer" >&2
 	echo "check-layers: report through struct qt_conn_ops / qt_dev_ops instead" >&2
 fi
+
+check() {	# check <message> <pattern> <files...>: fails on any match
+	local msg=$1 pat=$2 f hit=0
+
+	shift 2
+	for f in "$@"; do
+		grep -nE "$pat" "$f" | sed "s|^|$f:|" | grep . && hit=1
+	done
+	[ $hit = 0 ] || { echo "check-layers: $msg" >&2; bad=1; }
+}
+check "the engine or the sockets above call netlink: use qt_dev_event()" \
+	'#include *[<"](genl\.h|net/genetlink\.h)[>"]|\bqt_genl_[a-z0-9_]+\(' \
+	$(echo "$engine" | grep -o '[a-z_]*\.c') sock*.c
+check "netlink above reads the socket layer: use sock_info.h" \
+	'#include *"sock\.h"|\bstruct qt_sock\b|\bqt_sk\(|\bqt_conn_sock\(' \
+	genl*.[ch]
 exit $bad

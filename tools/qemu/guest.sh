@@ -86,6 +86,17 @@ for t in $QTCPIP_TESTS; do
 		done
 		[ -n "$holders" ] && kmsg "control port still held by $holders"
 	fi
+	# Every test detaches what it attached and closes its sockets: a
+	# reference it leaves on the module is a leak (a socket or device
+	# never freed). Freeing may lag a moment behind the test's exit.
+	if [ -r /sys/module/qtcpip/refcnt ]; then
+		for _ in $(seq 50); do
+			refs=$(cat /sys/module/qtcpip/refcnt 2>/dev/null || echo 0)
+			[ "$refs" = 0 ] && break
+			sleep 0.2
+		done
+		echo "$refs" > "$out/results/$name.refcnt"
+	fi
 	kmsg "end $name rc=$rc"
 done
 

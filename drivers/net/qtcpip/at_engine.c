@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
+#include <linux/notifier.h>
 
 #include "at_answer.h"
 #include "qtcpip.h"
@@ -45,6 +46,19 @@ static const struct qt_dev_ops *qt_dev_ops;
 void qt_engine_set_ops(const struct qt_dev_ops *ops)
 {
 	qt_dev_ops = ops;
+}
+
+/* Device-level events (enum qtcpip_event; link up/down, pdpdeact, reset,
+ * peer closed) for netlink (genl.c), which the engine and the sockets never
+ * call. Any context: listeners run under RCU.
+ */
+ATOMIC_NOTIFIER_HEAD(qt_dev_chain);
+
+void qt_dev_event(struct qtcpip_dev *qd, int event, int arg)
+{
+	struct qt_dev_event ev = { .qd = qd, .arg = arg };
+
+	atomic_notifier_call_chain(&qt_dev_chain, event, &ev);
 }
 
 /* The connection on @id with a reference of its own, or NULL. */
@@ -146,6 +160,7 @@ struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
 	if (!cmd)
 		return NULL;
 	refcount_set(&cmd->ref, 1);
+	INIT_LIST_HEAD(&cmd->node);
 	init_completion(&cmd->comp);
 	cmd->rx_len = -1;
 	cmd->timeout = qt_deadline(QT_CMD_TIMEOUT_MS);
@@ -341,12 +356,14 @@ int qt_cmd_exec_user(struct qtcpip_dev *qd, struct qt_cmd *cmd,
 {
 	long left;
 
+	refcount_inc(&cmd->ref);
 	spin_lock_bh(&qd->lock);
 	if (qt_tp_on(qd)) {
+		/* Ended unrun: its done callback drops what it holds. */
+		qt_cmd_cancel(qd, cmd, QT_OUT_CANCELLED, -EBUSY);
 		spin_unlock_bh(&qd->lock);
 		return -EBUSY;
 	}
-	refcount_inc(&cmd->ref);
 	qt_cmd_queue_locked(qd, cmd);
 	spin_unlock_bh(&qd->lock);
 	left = wait_for_completion_interruptible_timeout(&cmd->comp,
@@ -865,7 +882,7 @@ void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx)
 	}
 	if (ctx == 1 && netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
 }
 
@@ -907,7 +924,7 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		}
 		break;
 	case QT_URC_PDPDEACT:
-		qt_genl_event(qd, QTCPIP_EVENT_PDPDEACT, ev->id);
+		qt_dev_event(qd, QTCPIP_EVENT_PDPDEACT, ev->id);
 		qt_engine_pdpdeact_locked(qd, ev->id);
 		/* Bring the default context back if the link is up. */
 		if (ev->id == 1)
@@ -1026,7 +1043,7 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 	spin_unlock_bh(&qd->lock);
 	if (reset) {
 		netdev_warn(qd->netdev, "module reset\n");
-		qt_genl_event(qd, QTCPIP_EVENT_RESET, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_RESET, 0);
 		qt_engine_reset(qd, -ENETRESET);
 	}
 }
@@ -1078,7 +1095,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 	wake_up(&qd->stop_wait);
 	if (netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
 	qt_engine_fail_conns(qd, err);
 }

@@ -416,10 +416,10 @@ static void qt_update_carrier(struct qtcpip_dev *qd)
 
 	if (on && !netif_carrier_ok(qd->netdev)) {
 		netif_carrier_on(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_UP, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_UP, 0);
 	} else if (!on && netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
 }
 

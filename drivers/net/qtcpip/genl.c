@@ -11,7 +11,6 @@
 #include <net/genetlink.h>
 
 #include "genl.h"
-#include "sock.h"
 
 static const struct nla_policy qt_genl_policy[QTCPIP_A_MAX + 1] = {
 	[QTCPIP_A_IFINDEX]	= { .type = NLA_U32 },
@@ -181,15 +180,20 @@ struct qtcpip_dev *qt_genl_ready_dev(struct genl_info *info)
 	return qd;
 }
 
-static void qt_genl_event_send(struct qtcpip_dev *qd, int event, int arg,
-			       gfp_t gfp)
+/* A device's event (qt_dev_event()) to the "events" group. Any context. */
+static int qt_genl_notify(struct notifier_block *nb, unsigned long event,
+			  void *data)
 {
+	const struct qt_dev_event *ev = data;
+	struct qtcpip_dev *qd = ev->qd;
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!genl_has_listeners(&qt_genl_family, dev_net(qd->netdev), 0))
+		return NOTIFY_DONE;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!skb)
-		return;
+		return NOTIFY_DONE;
 	hdr = genlmsg_put(skb, 0, 0, &qt_genl_family, 0, QTCPIP_CMD_EVENT);
 	if (!hdr)
 		goto err;
@@ -198,33 +202,35 @@ static void qt_genl_event_send(struct qtcpip_dev *qd, int event, int arg,
 	    nla_put_u8(skb, QTCPIP_A_EVENT, event))
 		goto err;
 	if (event == QTCPIP_EVENT_PDPDEACT &&
-	    nla_put_u8(skb, QTCPIP_A_CTX_ID, arg))
+	    nla_put_u8(skb, QTCPIP_A_CTX_ID, ev->arg))
 		goto err;
 	if (event == QTCPIP_EVENT_PEER_CLOSED &&
-	    nla_put_s32(skb, QTCPIP_A_SOCK_CONN_ID, arg))
+	    nla_put_s32(skb, QTCPIP_A_SOCK_CONN_ID, ev->arg))
 		goto err;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&qt_genl_family, dev_net(qd->netdev), skb, 0,
-				0, gfp);
-	return;
+				0, GFP_ATOMIC);
+	return NOTIFY_DONE;
 err:
 	nlmsg_free(skb);
+	return NOTIFY_DONE;
 }
 
-/* Tell listeners of the "events" group. Any context. */
-void qt_genl_event(struct qtcpip_dev *qd, int event, int arg)
-{
-	if (!genl_has_listeners(&qt_genl_family, dev_net(qd->netdev), 0))
-		return;
-	qt_genl_event_send(qd, event, arg, GFP_ATOMIC);
-}
+static struct notifier_block qt_genl_nb = {
+	.notifier_call = qt_genl_notify,
+};
 
 int qt_genl_register(void)
 {
-	return genl_register_family(&qt_genl_family);
+	int err = genl_register_family(&qt_genl_family);
+
+	if (!err)
+		atomic_notifier_chain_register(&qt_dev_chain, &qt_genl_nb);
+	return err;
 }
 
 void qt_genl_unregister(void)
 {
+	atomic_notifier_chain_unregister(&qt_dev_chain, &qt_genl_nb);
 	genl_unregister_family(&qt_genl_family);
 }

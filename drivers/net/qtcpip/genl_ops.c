@@ -15,7 +15,7 @@
 
 #include "at_answer.h"
 #include "genl.h"
-#include "sock.h"
+#include "sock_info.h"
 
 #define QT_QIACT_MS	150000
 #define QT_QIDEACT_MS	40000
@@ -1019,10 +1019,7 @@ out:
  */
 struct qt_sock_snap {
 	int ifindex;
-	int id;
-	u8 type, state, mode;
-	u32 rxq, txq;
-	char peer[QTCPIP_HOST_MAX + 8];
+	struct qt_sock_info info;
 	bool have_mod;
 	u8 mod_state;
 	u16 mod_lport;
@@ -1034,11 +1031,12 @@ struct qt_sock_dump {
 	struct qt_sock_snap snap[];
 };
 
-static void qt_snap_peer(struct qt_sock *qs, char *buf, size_t size)
+static void qt_snap_peer(const struct qt_sock_info *si, char *buf,
+			 size_t size)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&qs->peer;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&qs->peer;
-	struct sockaddr_qt *sqt = (struct sockaddr_qt *)&qs->peer;
+	const struct sockaddr_in *sin = (const void *)&si->peer;
+	const struct sockaddr_in6 *sin6 = (const void *)&si->peer;
+	const struct sockaddr_qt *sqt = (const void *)&si->peer;
 
 	buf[0] = '\0';
 	if (sin->sin_family == AF_INET)
@@ -1047,7 +1045,7 @@ static void qt_snap_peer(struct qt_sock *qs, char *buf, size_t size)
 	else if (sin->sin_family == AF_INET6)
 		snprintf(buf, size, "[%pI6c]:%u", &sin6->sin6_addr,
 			 ntohs(sin6->sin6_port));
-	else if (qs->peer_len)
+	else if (si->peer_len)
 		snprintf(buf, size, "%.*s:%u", QTCPIP_HOST_MAX - 1,
 			 sqt->sqt_host, ntohs(sqt->sqt_port));
 }
@@ -1065,18 +1063,6 @@ static void qt_snap_qistate(struct qt_sock_snap *s, const char *resp)
 	s->mod_state = st.state;
 	s->mod_lport = st.lport;
 	strscpy(s->mod_type, st.type, sizeof(s->mod_type));
-}
-
-static u32 qt_queue_bytes(struct sk_buff_head *q)
-{
-	struct sk_buff *skb;
-	u32 n = 0;
-
-	spin_lock_bh(&q->lock);
-	skb_queue_walk(q, skb)
-		n += skb->len;
-	spin_unlock_bh(&q->lock);
-	return n;
 }
 
 int qt_genl_sock_start(struct netlink_callback *cb)
@@ -1106,33 +1092,16 @@ int qt_genl_sock_start(struct netlink_callback *cb)
 
 	for (i = 0; i < ndev; i++) {
 		struct qtcpip_dev *qd = devs[i];
-		int ids[QT_MAX_CONN], nids = 0;
+		struct qt_sock_snap *s = &dump->snap[dump->n];
 
-		spin_lock_bh(&qd->lock);
-		for (id = 0; id < QT_MAX_CONN; id++) {
-			struct qt_sock *qs = qt_conn_sock(qd->conn[id]);
-			struct qt_sock_snap *s;
-
-			if (!qs || dump->n >= max)
-				continue;
-			s = &dump->snap[dump->n++];
+		/* A copy of each socket, then the module's own view of it. */
+		for (id = 0; dump->n < max &&
+		     !qt_sock_info_next(qd, &id, &s->info); s++) {
 			s->ifindex = qd->netdev->ifindex;
-			s->id = id;
-			s->type = qs->sk.sk_type;
-			s->state = qs->state;
-			s->mode = qs->mode;
-			s->rxq = qt_queue_bytes(&qs->sk.sk_receive_queue);
-			s->txq = qt_queue_bytes(&qs->txq);
-			qt_snap_peer(qs, s->peer, sizeof(s->peer));
-			ids[nids++] = dump->n - 1;
-		}
-		spin_unlock_bh(&qd->lock);
-		/* The module's own view of each connection. */
-		while (live && nids-- && READ_ONCE(qd->state) == QT_DEV_READY) {
-			struct qt_sock_snap *s = &dump->snap[ids[nids]];
-
-			if (!qt_exec(qd, 0, resp, sizeof(resp),
-				     "AT+QISTATE=1,%d", s->id))
+			dump->n++;
+			if (live && READ_ONCE(qd->state) == QT_DEV_READY &&
+			    !qt_exec(qd, 0, resp, sizeof(resp),
+				     "AT+QISTATE=1,%d", s->info.id))
 				qt_snap_qistate(s, resp);
 		}
 		qtcpip_dev_put(qd);
@@ -1149,7 +1118,9 @@ int qt_genl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	while (dump && dump->pos < dump->n) {
 		struct qt_sock_snap *s = &dump->snap[dump->pos];
+		char peer[QTCPIP_HOST_MAX + 8];
 
+		qt_snap_peer(&s->info, peer, sizeof(peer));
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &qt_genl_family,
 				  NLM_F_MULTI, QTCPIP_CMD_SOCK_GET);
@@ -1158,13 +1129,13 @@ int qt_genl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		nest = nla_nest_start(skb, QTCPIP_A_SOCK);
 		if (!nest ||
 		    nla_put_u32(skb, QTCPIP_A_IFINDEX, s->ifindex) ||
-		    nla_put_s32(skb, QTCPIP_A_SOCK_CONN_ID, s->id) ||
-		    nla_put_u8(skb, QTCPIP_A_SOCK_TYPE, s->type) ||
-		    nla_put_u8(skb, QTCPIP_A_SOCK_STATE, s->state) ||
-		    nla_put_string(skb, QTCPIP_A_SOCK_PEER, s->peer) ||
-		    nla_put_u8(skb, QTCPIP_A_SOCK_ACCESS_MODE, s->mode) ||
-		    nla_put_u32(skb, QTCPIP_A_SOCK_RX_QUEUED, s->rxq) ||
-		    nla_put_u32(skb, QTCPIP_A_SOCK_TX_QUEUED, s->txq) ||
+		    nla_put_s32(skb, QTCPIP_A_SOCK_CONN_ID, s->info.id) ||
+		    nla_put_u8(skb, QTCPIP_A_SOCK_TYPE, s->info.type) ||
+		    nla_put_u8(skb, QTCPIP_A_SOCK_STATE, s->info.state) ||
+		    nla_put_string(skb, QTCPIP_A_SOCK_PEER, peer) ||
+		    nla_put_u8(skb, QTCPIP_A_SOCK_ACCESS_MODE, s->info.mode) ||
+		    nla_put_u32(skb, QTCPIP_A_SOCK_RX_QUEUED, s->info.rxq) ||
+		    nla_put_u32(skb, QTCPIP_A_SOCK_TX_QUEUED, s->info.txq) ||
 		    (s->have_mod &&
 		     (nla_put_u8(skb, QTCPIP_A_SOCK_MOD_STATE, s->mod_state) ||
 		      nla_put_u16(skb, QTCPIP_A_SOCK_MOD_LPORT, s->mod_lport) ||

@@ -309,7 +309,7 @@ static void qtcpip_ldisc_close(struct tty_struct *tty)
 	qt_engine_stop(qd);
 	if (netif_carrier_ok(qd->netdev)) {
 		netif_carrier_off(qd->netdev);
-		qt_genl_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_LINK_DOWN, 0);
 	}
 	spin_lock_bh(&qd->txlock);
 	qd->dead = true;

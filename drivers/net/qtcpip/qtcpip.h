@@ -136,6 +136,12 @@ struct qt_dev_ops {
 	void (*tick)(struct qtcpip_dev *qd);
 };
 
+/* What a listener of qt_dev_chain gets with the event (qt_dev_event()). */
+struct qt_dev_event {
+	struct qtcpip_dev *qd;
+	int arg;
+};
+
 /* Command flags. */
 #define QT_CMDF_PROMPT		BIT(0)	/* UC20 send: '>' then the payload */
 #define QT_CMDF_LATE_FINAL	BIT(1)	/* OK is not the end (BC66 send, close) */
@@ -438,6 +444,8 @@ void qt_engine_probe_locked(struct qtcpip_dev *qd);
 void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len);
 void qt_engine_reset(struct qtcpip_dev *qd, int err);
 void qt_engine_set_ops(const struct qt_dev_ops *ops);
+extern struct atomic_notifier_head qt_dev_chain;
+void qt_dev_event(struct qtcpip_dev *qd, int event, int arg);
 void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx);
 void qt_conn_attach_locked(struct qtcpip_dev *qd, struct qt_conn *conn,
 			   int id);
@@ -477,7 +485,6 @@ static inline bool qt_tp_on(const struct qtcpip_dev *qd)
 /* genl.c */
 int qt_genl_register(void);
 void qt_genl_unregister(void);
-void qt_genl_event(struct qtcpip_dev *qd, int event, int arg);
 
 /* sock.c */
 int qt_sock_register(void);

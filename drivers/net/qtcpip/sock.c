@@ -25,6 +25,7 @@
 
 #include "at_answer.h"
 #include "sock.h"
+#include "sock_info.h"
 
 int qtcpip_family = AF_QTCPIP_DEFAULT;
 module_param_named(family, qtcpip_family, int, 0444);
@@ -253,7 +254,7 @@ static void qt_conn_closed(struct qtcpip_dev *qd, struct qt_conn *conn)
 	    (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_LISTEN))
 		return;
 	qs->peer_closed = true;
-	qt_genl_event(qd, QTCPIP_EVENT_PEER_CLOSED, qs->id);
+	qt_dev_event(qd, QTCPIP_EVENT_PEER_CLOSED, qs->id);
 	if ((qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
 	    !qs->releasing) {
 		/* Unread data may remain in the module: the drain, resumed by
@@ -1424,6 +1425,46 @@ static struct net_proto_family qt_family_ops = {
 	.owner	= THIS_MODULE,
 	.create	= qt_create,
 };
+
+/* Bytes in @q, under its own lock (inside qd->lock). */
+static u32 qt_queue_bytes(struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	spin_lock_bh(&q->lock);
+	skb_queue_walk(q, skb)
+		n += skb->len;
+	spin_unlock_bh(&q->lock);
+	return n;
+}
+
+/* The socket of the first busy connectID from *@id on, copied into @info
+ * under qd->lock; *@id then is the one after it: the caller keeps no
+ * pointer into a socket and may sleep before it goes on. 0 or -ENOENT.
+ */
+int qt_sock_info_next(struct qtcpip_dev *qd, int *id,
+		      struct qt_sock_info *info)
+{
+	struct qt_sock *qs = NULL;
+
+	spin_lock_bh(&qd->lock);
+	while (!qs && *id >= 0 && *id < QT_MAX_CONN)
+		qs = qt_conn_sock(qd->conn[(*id)++]);
+	if (qs) {
+		info->id = *id - 1;
+		info->type = qs->sk.sk_type;
+		info->state = qs->state;
+		info->mode = qs->mode;
+		info->rxq = qt_queue_bytes(&qs->sk.sk_receive_queue);
+		info->txq = qt_queue_bytes(&qs->txq);
+		/* Written by connect() before the connection is attached. */
+		info->peer = qs->peer;
+		info->peer_len = qs->peer_len;
+	}
+	spin_unlock_bh(&qd->lock);
+	return qs ? 0 : -ENOENT;
+}
 
 int qt_sock_register(void)
 {

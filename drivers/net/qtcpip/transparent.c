@@ -518,7 +518,7 @@ out:
 	spin_unlock_bh(&qd->lock);
 	if (reset) {
 		netdev_warn(qd->netdev, "module reset\n");
-		qt_genl_event(qd, QTCPIP_EVENT_RESET, 0);
+		qt_dev_event(qd, QTCPIP_EVENT_RESET, 0);
 		qt_engine_reset(qd, -ENETRESET);
 	}
 }
