@@ -6,14 +6,19 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 static const char dev_usage[] =
 "Usage: qtcpip dev show [ dev DEV ]\n"
-"       qtcpip dev set dev DEV dialect { bc66 | uc20 | bc660k | bg96 | ec2x | auto }\n";
+"       qtcpip dev set dev DEV [ dialect { bc66 | uc20 | bc660k | bg96 | ec2x | auto } ]\n"
+"                      [ max-baud RATE ]\n"
+"RATE: the line rate limit of the module's next init (attach, reset), 0 =\n"
+"      stay at the attach rate\n";
 
 static const char *name_of(const char *const *tab, size_t n, unsigned int v,
 			   char *buf, size_t size)
@@ -234,6 +239,14 @@ static int show_cb(const struct nlmsghdr *nlh, uint8_t cmd,
 		out_str("tty", " tty %s", qt_str(a, QTCPIP_A_TTY));
 	if (qt_has(a, QTCPIP_A_DIALECT))
 		out_str("dialect", " dialect %s", qt_str(a, QTCPIP_A_DIALECT));
+	if (qt_has(a, QTCPIP_A_BAUD))
+		out_uint("baud", " baud %llu", qt_u32(a, QTCPIP_A_BAUD));
+	if (qt_has(a, QTCPIP_A_MAX_BAUD))
+		out_uint("max_baud", " max-baud %llu",
+			 qt_u32(a, QTCPIP_A_MAX_BAUD));
+	if (qt_has(a, QTCPIP_A_BAUD_FAILED))
+		out_uint("baud_failed", " (no answer at %llu)",
+			 qt_u32(a, QTCPIP_A_BAUD_FAILED));
 	out_text("\n   ");
 	if (qt_has(a, QTCPIP_A_MAX_CONN))
 		out_uint("max_conn", " connections %llu",
@@ -307,10 +320,13 @@ static int dev_show(struct cmdline *cl)
 	return ret ? qt_report("dev show", ret, &err) : QT_EXIT_OK;
 }
 
-/* dev set dev DEV dialect NAME: the profile of a module of unknown model. */
+/* dev set dev DEV dialect NAME: the profile of a module of unknown model;
+ * max-baud RATE: the line rate limit.
+ */
 static int dev_set(struct cmdline *cl)
 {
 	const char *dialect = NULL;
+	long long baud = -1;
 	struct nlmsghdr *nlh;
 	struct qt_err err;
 	struct qt_nl *nl;
@@ -331,20 +347,29 @@ static int dev_set(struct cmdline *cl)
 				return ret;
 		} else if (!strcmp(k, "dialect")) {
 			dialect = strcmp(v, "auto") ? v : "";
+		} else if (!strcmp(k, "max-baud")) {
+			char *e;
+
+			baud = strtoll(v, &e, 10);
+			if (*e || e == v || baud < 0 || baud > UINT32_MAX)
+				return usage_error(cl, "bad max-baud '%s'", v);
 		} else {
 			return usage_error(cl, "unexpected argument '%s'", k);
 		}
 		cl->argc--;
 		cl->argv++;
 	}
-	if (!ifindex || !dialect)
-		return usage_error(cl, "'dev' and 'dialect' are required");
+	if (!ifindex || (!dialect && baud < 0))
+		return usage_error(cl, "'dev' and 'dialect' are required (or 'max-baud')");
 	nl = qt_open_or_report();
 	if (!nl)
 		return QT_EXIT_FAIL;
 	nlh = qt_nl_req(nl, QTCPIP_CMD_DEV_SET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, QTCPIP_A_IFINDEX, ifindex);
-	mnl_attr_put_strz(nlh, QTCPIP_A_DIALECT, dialect);
+	if (dialect)
+		mnl_attr_put_strz(nlh, QTCPIP_A_DIALECT, dialect);
+	if (baud >= 0)
+		mnl_attr_put_u32(nlh, QTCPIP_A_MAX_BAUD, baud);
 	ret = qt_nl_talk(nl, nlh, NULL, NULL, &err);
 	qt_nl_close(nl);
 	return ret ? qt_report("dev set", ret, &err) : QT_EXIT_OK;

@@ -100,6 +100,9 @@ static const enum mnl_attr_data_type qt_types[QTCPIP_A_MAX + 1] = {
 	[QTCPIP_A_SOCK_MOD_LPORT]	= MNL_TYPE_U16,
 	[QTCPIP_A_SOCK_MOD_TYPE]	= MNL_TYPE_NUL_STRING,
 	[QTCPIP_A_EVENT]		= MNL_TYPE_U8,
+	[QTCPIP_A_MAX_BAUD]		= MNL_TYPE_U32,
+	[QTCPIP_A_BAUD]			= MNL_TYPE_U32,
+	[QTCPIP_A_BAUD_FAILED]		= MNL_TYPE_U32,
 };
 
 static int attr_cb(const struct nlattr *attr, void *data)

@@ -734,6 +734,18 @@ static void c_ipr(enum kind k, struct args *a, const char *raw)
 	} else if (k == K_WRITE && arg_int(a, 0, 0, 4000000, &v) &&
 		   (v == 0 || v >= 300)) {
 		resp_ok();
+		if (F.ipr_deaf_count > 0 && (unsigned int)v != serial_baud()) {
+			/* "ipr-deaf": a module that acknowledged the rate
+			 * but does not hear the host at it: it stays at the
+			 * old rate and drops what comes for a while
+			 */
+			F.ipr_deaf_count--;
+			C.ipr_deaf++;
+			trace_note("AT+IPR=%ld: deaf for %u ms at %u baud", v,
+				   F.ipr_deaf_ms, serial_baud());
+			serial_deaf(F.ipr_deaf_ms);
+			return;
+		}
 		/* the OK still leaves at the old rate */
 		serial_set_baud(v);
 		return;

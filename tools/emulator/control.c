@@ -374,6 +374,15 @@ static void exec(char *line, struct buf *r)
 		else
 			F.pingdrop = v;
 		buf_printf(r, "ok");
+	} else if (!strcmp(cmd, "ipr-deaf")) {
+		if (!num(arg[0], 0, 3600000, &v) ||
+		    (arg[1] && !num(arg[1], 0, 1000000, &w))) {
+			buf_printf(r, "err usage: ipr-deaf MS [COUNT]");
+			return;
+		}
+		F.ipr_deaf_ms = v;
+		F.ipr_deaf_count = arg[1] ? w : 1;
+		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "garble")) {
 		if (!arg[0] || (strcmp(arg[0], "on") && strcmp(arg[0], "off"))) {
 			buf_printf(r, "err usage: garble on|off");
@@ -471,7 +480,7 @@ static void exec(char *line, struct buf *r)
 			   "eat-prompt,"
 			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
 			   "bufffull,openfail,cmdfail,hostile,clear,set,mark,quit,"
-			   "ati,profile,garble");
+			   "ati,profile,garble,ipr-deaf");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);
 	}

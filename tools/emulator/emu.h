@@ -73,6 +73,11 @@ struct faults {
 	char *urc_mid;			/* URC to put inside next response */
 	char *urc_prompt;		/* URC to put before the next '>' */
 	char *eat_prompt;		/* result to send instead of it */
+	/* the next ipr_deaf_count rate changes: OK, then deaf (input
+	 * dropped) for ipr_deaf_ms at the rate it had (control "ipr-deaf")
+	 */
+	unsigned int ipr_deaf_ms;
+	int ipr_deaf_count;
 };
 
 struct counters {
@@ -85,6 +90,7 @@ struct counters {
 	uint64_t sock_tx, sock_rx;
 	uint64_t pings, ntp, dns;
 	uint64_t urcs_wrong_port, vendor_urcs;
+	uint64_t ipr_deaf, deaf_bytes;
 };
 
 extern struct faults F;
@@ -111,6 +117,7 @@ void serial_tx_kick(void);
 void serial_discard_tx(void);
 void serial_hold(uint64_t ms);
 void serial_mute(uint64_t ms);
+void serial_deaf(uint64_t ms);
 bool serial_up(void);
 #define TXQ_HIGH 8192
 

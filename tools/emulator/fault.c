@@ -104,7 +104,7 @@ static const struct {
 	CNT(errors), CNT(urcs), CNT(resets), CNT(opens), CNT(open_fail),
 	CNT(accepts), CNT(closes), CNT(sends), CNT(send_ok), CNT(send_fail),
 	CNT(sock_tx), CNT(sock_rx), CNT(pings), CNT(ntp), CNT(dns),
-	CNT(urcs_wrong_port), CNT(vendor_urcs),
+	CNT(urcs_wrong_port), CNT(vendor_urcs), CNT(ipr_deaf), CNT(deaf_bytes),
 };
 
 void counters_print(struct buf *out)

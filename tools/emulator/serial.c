@@ -36,6 +36,7 @@ static struct {
 	uint64_t tx_free, rx_free, byte_ns;
 	unsigned int baud;
 	uint64_t tx_timer, rx_timer, conn_timer, hold_until, mute_until;
+	uint64_t deaf_until;
 	uint64_t conn_deadline;
 	bool split_wait;
 } S = { .lfd = -1, .rfd = -1, .wfd = -1, .slave = -1 };
@@ -247,6 +248,22 @@ void serial_mute(uint64_t ms)
 	ev_timer(ms * MS, mute_end, NULL);
 }
 
+static void deaf_end(void *arg)
+{
+	(void)arg;
+	trace_note("deaf ends");
+	serial_rx_kick();
+}
+
+/* Input only: what arrives is dropped (the module hears nothing it can
+ * read), output flows as before.
+ */
+void serial_deaf(uint64_t ms)
+{
+	S.deaf_until = now_ns() + ms * MS;
+	ev_timer(ms * MS, deaf_end, NULL);
+}
+
 void serial_rx_kick(void)
 {
 	static bool active, again;
@@ -273,6 +290,12 @@ static void rx_pass(void)
 		return;
 	if (S.mute_until > now) {
 		C.muted_bytes += S.rxq.len;
+		buf_reset(&S.rxq);
+		watch_rx();
+		return;
+	}
+	if (S.deaf_until > now) {
+		C.deaf_bytes += S.rxq.len;
 		buf_reset(&S.rxq);
 		watch_rx();
 		return;

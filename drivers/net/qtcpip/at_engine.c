@@ -598,6 +598,16 @@ static void qt_cmd_timer(struct timer_list *t)
 
 	spin_lock_bh(&qd->lock);
 	cmd = qd->inflight;
+	if (cmd && (cmd->flags & QT_CMDF_RATE) && qd->state != QT_DEV_DEAD) {
+		/* A line rate switch's command: no answer means a rate the
+		 * module does not hear, which its switch handles; nothing to
+		 * count, resync or probe (it would write at a rate in doubt).
+		 */
+		qt_parser_reset(&qd->parser);
+		qt_rx_end(qd, false);
+		qt_cmd_end(qd, QT_OUT_TIMEOUT, 0);
+		cmd = NULL;
+	}
 	if (cmd && qd->state != QT_DEV_DEAD) {
 		/* The probe after garbage drew garbage again: the module
 		 * talks at another rate (it rebooted with another AT+IPR,

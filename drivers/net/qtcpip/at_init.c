@@ -5,6 +5,7 @@
  * sure the default PDP context is active.
  */
 
+#include <linux/ktime.h>
 #include <linux/wait.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -26,6 +27,15 @@
  */
 #define QT_BAD_RATE_PROBES	3
 #define QT_BAD_RATE_RETRY_MS	5000
+/* Line rate switch: probes that must draw an answer at the new rate, and
+ * at the old one after a failed switch (a module may take a while to
+ * listen again), with their deadlines.
+ */
+#define QT_RATE_PROBES		3
+#define QT_RATE_PROBE_MS	300
+#define QT_RATE_BACK_PROBES	8
+#define QT_RATE_BACK_MS		500
+#define QT_IPR_TIMEOUT_MS	2000
 
 static bool qt_dead(struct qtcpip_dev *qd)
 {
@@ -55,6 +65,16 @@ static char *qt_dialect_param;
 module_param_named(dialect, qt_dialect_param, charp, 0644);
 MODULE_PARM_DESC(dialect,
 		 "dialect profile for modules of unknown model: bc66, uc20, bc660k, bg96, ec2x");
+
+static unsigned int qt_max_baud_param;
+module_param_named(max_baud, qt_max_baud_param, uint, 0644);
+MODULE_PARM_DESC(max_baud,
+		 "line rate limit of modules attached from now on: after identification the driver moves module (AT+IPR) and tty to the fastest rate the model takes up to it (0: stay at the attach rate)");
+
+unsigned int qt_max_baud_default(void)
+{
+	return READ_ONCE(qt_max_baud_param);
+}
 
 /* The profile of the first line of @resp naming a known model, skipping
  * "Revision:" lines (a revision starts with the model name too).
@@ -175,6 +195,170 @@ static void qt_route_urcs(struct qtcpip_dev *qd)
 	if (qt_exec(qd, 0, NULL, 0, "AT+QURCCFG=\"urcport\",\"%s\"",
 		    usb ? "usbat" : "uart1"))
 		netdev_info(qd->netdev, "AT+QURCCFG refused: URCs stay on the module's default port\n");
+}
+
+/* The rate to run at: the fastest the model takes within the limit, never
+ * below the attach rate (the user's choice); without a limit the attach
+ * rate if the driver ever moved the module, else 0: leave the line alone
+ * (whatever stty set meanwhile).
+ */
+static unsigned int qt_rate_target(struct qtcpip_dev *qd)
+{
+	unsigned int limit = READ_ONCE(qd->max_baud), best = qd->attach_baud;
+	const unsigned int *r = qd->dialect->rates;
+
+	if (!limit)
+		return qd->moved_baud ? best : 0;
+	for (; r && *r; r++)
+		if (*r <= limit && *r > best)
+			best = *r;
+	return best;
+}
+
+/* One command of a switch, with a deadline of its own. */
+static int qt_rate_cmd(struct qtcpip_dev *qd, unsigned int ms,
+		       const char *line, unsigned int arg)
+{
+	struct qt_cmd *cmd;
+	int err;
+
+	cmd = arg ? qt_cmd_new(GFP_KERNEL, "%s=%u", line, arg) :
+		    qt_cmd_new(GFP_KERNEL, "%s", line);
+	if (!cmd)
+		return -ENOMEM;
+	cmd->flags |= QT_CMDF_INTERNAL | QT_CMDF_RATE;
+	cmd->timeout = qt_deadline(ms);
+	err = qt_cmd_exec(qd, cmd);
+	qt_cmd_put(cmd);
+	return err;
+}
+
+/* Whether the module answers at the tty's rate: up to @n probes. */
+static int qt_rate_probe(struct qtcpip_dev *qd, int n, unsigned int ms)
+{
+	int err = -ETIMEDOUT;
+
+	while (n-- && err == -ETIMEDOUT && !qt_dead(qd))
+		err = qt_rate_cmd(qd, ms, "AT", 0);
+	return qt_dead(qd) ? -ENODEV : err;
+}
+
+static int qt_set_line(struct qtcpip_dev *qd, unsigned int baud)
+{
+	int err = qtcpip_dev_set_baud(qd, baud);
+
+	if (!err)
+		WRITE_ONCE(qd->line_baud, baud);
+	return err;
+}
+
+/* After a failed switch: the tty back at @old, and the module answering
+ * there. A module that says nothing there may have switched after all:
+ * tell it at @to to go back. Then stay at @old whatever happens (init
+ * probes on; a module that stays mute is lost as any other).
+ */
+static int qt_rate_back(struct qtcpip_dev *qd, unsigned int old,
+			unsigned int to)
+{
+	int err;
+
+	qt_set_line(qd, old);
+	err = qt_rate_probe(qd, QT_RATE_BACK_PROBES, QT_RATE_BACK_MS);
+	if (err != -ETIMEDOUT)
+		return err;
+	if (!qt_set_line(qd, to)) {
+		qt_rate_cmd(qd, QT_RATE_PROBE_MS, "AT+IPR", old);
+		qt_set_line(qd, old);
+	}
+	return qt_rate_probe(qd, QT_RATE_PROBES, QT_RATE_BACK_MS);
+}
+
+/* Move module and tty to the rate the limit allows, as a sequence of the
+ * engine's commands with the termios change between them: AT+IPR=<to>
+ * (its OK leaves at the old rate), the tty to <to>, then "AT" until the
+ * module answers there. Nothing else is written meanwhile: init is the
+ * engine's only user before the device is ready. No answer: back to the
+ * old rate (qt_rate_back()), said once, shown as QTCPIP_A_BAUD_FAILED,
+ * and not tried again until the limit changes. Returns 0, or the error
+ * that makes init start over (the module lost or reset).
+ */
+static int qt_line_rate(struct qtcpip_dev *qd)
+{
+	unsigned int old = qtcpip_dev_baud(qd), to = qt_rate_target(qd);
+	ktime_t t0 = ktime_get();
+	int err;
+
+	/* 0: a tty without a rate (a pty), or gone (init sees that). */
+	if (old)
+		WRITE_ONCE(qd->line_baud, old);
+	if (!old || !to || to == old || to == READ_ONCE(qd->baud_failed))
+		return 0;
+	/* A rate the tty cannot do: the module is not told (nothing is in
+	 * flight; the module's next bytes come after a command of ours).
+	 */
+	err = qt_set_line(qd, to);
+	qt_set_line(qd, old);
+	if (err) {
+		netdev_warn(qd->netdev, "%s: the tty cannot run at %u baud: staying at %u baud\n",
+			    qd->tty_name, to, old);
+		WRITE_ONCE(qd->baud_failed, to);
+		return err == -ENODEV ? err : 0;
+	}
+	err = qt_rate_cmd(qd, QT_IPR_TIMEOUT_MS, "AT+IPR", to);
+	if (err == -EIO) {
+		/* Refused: the module stays where it is; so do we. */
+		netdev_warn(qd->netdev, "%s: AT+IPR=%u refused: staying at %u baud\n",
+			    qd->tty_name, to, old);
+		WRITE_ONCE(qd->baud_failed, to);
+		return 0;
+	}
+	if (err)
+		return err;
+	/* It may have moved: look for it at either rate from now on. */
+	qd->moved_baud = to;
+	err = qt_set_line(qd, to);
+	if (!err)
+		err = qt_rate_probe(qd, QT_RATE_PROBES, QT_RATE_PROBE_MS);
+	if (!err) {
+		netdev_info(qd->netdev, "%s: line rate %u -> %u baud in %lld ms\n",
+			    qd->tty_name, old, to,
+			    ktime_ms_delta(ktime_get(), t0));
+		return 0;
+	}
+	if (err != -ETIMEDOUT)
+		return err;
+	err = qt_rate_back(qd, old, to);
+	if (!err)
+		qd->moved_baud = old;
+	WRITE_ONCE(qd->baud_failed, to);
+	if (!qd->baud_failed_logged)
+		netdev_warn(qd->netdev, "%s: the module does not answer at %u baud after AT+IPR: back at %u baud%s\n",
+			    qd->tty_name, to, old,
+			    err ? ", where it does not answer either" : "");
+	qd->baud_failed_logged = true;
+	return err;
+}
+
+/* Probing after a switch found nobody: the module may be at the attach
+ * rate again (it rebooted, AT+IPR is not saved without AT&W) or still at
+ * the rate it was moved to: alternate between the two.
+ */
+static void qt_rate_alternate(struct qtcpip_dev *qd)
+{
+	unsigned int moved = qd->moved_baud, cur = READ_ONCE(qd->line_baud);
+
+	if (!moved || moved == qd->attach_baud)
+		return;
+	qt_set_line(qd, cur == moved ? qd->attach_baud : moved);
+}
+
+/* QTCPIP_A_MAX_BAUD: the limit of the next init (attach, module reset);
+ * a rate that failed before is tried again.
+ */
+void qt_set_max_baud(struct qtcpip_dev *qd, unsigned int baud)
+{
+	WRITE_ONCE(qd->max_baud, baud);
+	WRITE_ONCE(qd->baud_failed, 0);
 }
 
 /* QTCPIP_CMD_DEV_SET: the profile for a module of unknown model ("" goes
@@ -420,6 +604,8 @@ void qt_init_work(struct work_struct *work)
 			garbled++;
 		else
 			garbled = 0;
+		if (err == -ETIMEDOUT)
+			qt_rate_alternate(qd);
 		if (garbled >= QT_BAD_RATE_PROBES) {
 			qt_bad_rate(qd);
 			continue;
@@ -448,6 +634,8 @@ void qt_init_work(struct work_struct *work)
 		err = qt_exec(qd, 0, NULL, 0, "AT+CMEE=1");
 		if (!err)
 			err = qt_identify(qd);
+		if (!err)
+			err = qt_line_rate(qd);
 		if (!err)
 			err = qt_exec(qd, 0, NULL, 0, "AT+CPIN?");
 		if (!err)

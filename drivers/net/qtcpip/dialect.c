@@ -84,6 +84,15 @@ static const struct qt_errmap qt_uc20_ping_errors[] = {
 	.ping_done		= 0,	\
 	.ping_lost		= 569
 
+/* AT+IPR fixed rates every profile's modules take (the AT commands
+ * manuals of the BC66, UC20, BG96 and EC2x; qtcpip.rst, "Line rate").
+ * Faster rates some of them list (1000000, 3000000...) are left out:
+ * not every UART of a host reaches them.
+ */
+static const unsigned int qt_rates_std[] = {
+	4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 0
+};
+
 /* What each model of a command set shares (manual chapters 2 and 3). */
 #define QT_BC66_COMMAND_SET			\
 	.model			= QT_MODEL_BC66,	\
@@ -97,7 +106,8 @@ static const struct qt_errmap qt_uc20_ping_errors[] = {
 	.close_ok_final		= true,		\
 	.has_ipv6		= true,		\
 	.open_timeout_ms	= 40000,	\
-	.close_timeout_ms	= 60000
+	.close_timeout_ms	= 60000,	\
+	.rates			= qt_rates_std
 
 /* AT+QICLOSE waits up to <timeout> (10 s) for the peer's FIN. */
 #define QT_UC20_COMMAND_SET			\
@@ -111,7 +121,8 @@ static const struct qt_errmap qt_uc20_ping_errors[] = {
 	.has_transparent	= true,		\
 	.has_servers		= true,		\
 	.open_timeout_ms	= 150000,	\
-	.close_timeout_ms	= 15000
+	.close_timeout_ms	= 15000,	\
+	.rates			= qt_rates_std
 
 /* The 550-574 table of the BC66 manual, +QPING codes included. */
 #define QT_BC66_ERROR_TABLE			\

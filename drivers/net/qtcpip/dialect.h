@@ -42,6 +42,10 @@ struct qt_dialect {
 	int ping_lost;
 	int ping_err_first, ping_err_last;
 	const struct qt_errmap *ping_errors;
+	/* AT+IPR: the fixed rates the family takes, ascending, 0-ended
+	 * (Documentation/networking/qtcpip.rst, "Line rate").
+	 */
+	const unsigned int *rates;
 };
 
 struct qt_errmap {

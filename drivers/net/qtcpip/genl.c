@@ -33,6 +33,7 @@ static const struct nla_policy qt_genl_policy[QTCPIP_A_MAX + 1] = {
 	[QTCPIP_A_CFG_NAME]	= { .type = NLA_NUL_STRING, .len = 15 },
 	[QTCPIP_A_CFG_VALUE]	= { .type = NLA_U32 },
 	[QTCPIP_A_DIALECT]	= { .type = NLA_NUL_STRING, .len = 15 },
+	[QTCPIP_A_MAX_BAUD]	= { .type = NLA_U32 },
 };
 
 static const struct genl_ops qt_genl_ops[] = {
@@ -42,7 +43,9 @@ static const struct genl_ops qt_genl_ops[] = {
 		.dumpit	= qt_genl_dev_dump,
 	},
 	{
-		/* Forcing a dialect changes how the module is driven. */
+		/* Forcing a dialect or a line rate changes how the module
+		 * is driven.
+		 */
 		.cmd	= QTCPIP_CMD_DEV_SET,
 		.doit	= qt_genl_dev_set,
 		.flags	= GENL_ADMIN_PERM,

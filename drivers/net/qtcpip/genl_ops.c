@@ -195,7 +195,12 @@ static int qt_genl_fill_dev(struct sk_buff *skb, struct qtcpip_dev *qd,
 	if (nla_put_u32(skb, QTCPIP_A_IFINDEX, qd->netdev->ifindex) ||
 	    nla_put_string(skb, QTCPIP_A_IFNAME, qd->netdev->name) ||
 	    nla_put_u8(skb, QTCPIP_A_STATE, READ_ONCE(qd->state)) ||
-	    nla_put_string(skb, QTCPIP_A_TTY, qd->tty_name))
+	    nla_put_string(skb, QTCPIP_A_TTY, qd->tty_name) ||
+	    nla_put_u32(skb, QTCPIP_A_BAUD, READ_ONCE(qd->line_baud)) ||
+	    nla_put_u32(skb, QTCPIP_A_MAX_BAUD, READ_ONCE(qd->max_baud)) ||
+	    (READ_ONCE(qd->baud_failed) &&
+	     nla_put_u32(skb, QTCPIP_A_BAUD_FAILED,
+			 READ_ONCE(qd->baud_failed))))
 		goto err;
 	if (d && (nla_put_string(skb, QTCPIP_A_DIALECT, d->name) ||
 		  nla_put_string(skb, QTCPIP_A_MODEL, qd->model) ||
@@ -224,23 +229,37 @@ err:
 	return -EMSGSIZE;
 }
 
-/* QTCPIP_A_DIALECT: the profile for a module of unknown model. */
+/* AT+IPR takes no faster rate on any module we know. */
+#define QT_MAX_BAUD	4000000
+
+/* QTCPIP_A_DIALECT: the profile for a module of unknown model;
+ * QTCPIP_A_MAX_BAUD: the line rate limit of the next init.
+ */
 int qt_genl_dev_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *dia = info->attrs[QTCPIP_A_DIALECT];
+	struct nlattr *mb = info->attrs[QTCPIP_A_MAX_BAUD];
 	struct qtcpip_dev *qd;
-	int err;
+	int err = 0;
 
-	if (!info->attrs[QTCPIP_A_DIALECT]) {
-		qt_extack(info, NULL, "QTCPIP_A_DIALECT is required");
+	if (!dia && !mb) {
+		qt_extack(info, NULL, "QTCPIP_A_DIALECT or QTCPIP_A_MAX_BAUD is required");
+		return -EINVAL;
+	}
+	if (mb && nla_get_u32(mb) > QT_MAX_BAUD) {
+		qt_extack(info, mb, "max-baud above 4000000");
 		return -EINVAL;
 	}
 	qd = qt_genl_dev(info);
 	if (IS_ERR(qd))
 		return PTR_ERR(qd);
-	err = qt_force_dialect(qd, nla_data(info->attrs[QTCPIP_A_DIALECT]));
-	if (err)
-		qt_extack(info, info->attrs[QTCPIP_A_DIALECT],
-			  "unknown dialect profile");
+	if (dia) {
+		err = qt_force_dialect(qd, nla_data(dia));
+		if (err)
+			qt_extack(info, dia, "unknown dialect profile");
+	}
+	if (!err && mb)
+		qt_set_max_baud(qd, nla_get_u32(mb));
 	qtcpip_dev_put(qd);
 	return err;
 }

@@ -198,6 +198,43 @@ unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd)
 	return baud;
 }
 
+/* Move the tty to @baud, as hci_uart_set_baudrate() does: a copy of its
+ * termios with the new rate, through tty_set_termios(). From a work item
+ * of the engine (which detach cancels before the tty is forgotten), never
+ * from receive_buf. Returns -EINVAL (and the old rate back) when the
+ * tty's driver cannot do it, -ENODEV once the tty is gone.
+ */
+int qtcpip_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud)
+{
+	struct ktermios kt, old;
+	struct tty_struct *tty;
+	unsigned int got;
+	int err = 0;
+
+	might_sleep();
+	spin_lock_bh(&qd->txlock);
+	tty = qd->dead ? NULL : tty_kref_get(qd->tty);
+	spin_unlock_bh(&qd->txlock);
+	if (!tty)
+		return -ENODEV;
+	down_read(&tty->termios_rwsem);
+	old = tty->termios;
+	up_read(&tty->termios_rwsem);
+	kt = old;
+	kt.c_cflag &= ~CBAUD;
+	tty_termios_encode_baud_rate(&kt, baud, baud);
+	tty_set_termios(tty, &kt);
+	down_read(&tty->termios_rwsem);
+	got = tty_get_baud_rate(tty);
+	up_read(&tty->termios_rwsem);
+	if (got != baud) {
+		tty_set_termios(tty, &old);
+		err = -EINVAL;
+	}
+	tty_kref_put(tty);
+	return err;
+}
+
 static int qtcpip_ldisc_open(struct tty_struct *tty)
 {
 	struct qtcpip_dev *qd;
@@ -231,6 +268,10 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 	 * A USB serial port stops reading the device while throttled.
 	 */
 	tty_unthrottle(tty);
+	/* The rate ldattach -s set: where a line rate switch starts. */
+	qd->attach_baud = qtcpip_dev_baud(qd);
+	qd->line_baud = qd->attach_baud;
+	qd->max_baud = qt_max_baud_default();
 
 	/* Carrier comes with a ready module and an active context. */
 	netif_carrier_off(qd->netdev);

@@ -152,6 +152,9 @@ struct qt_dev_event {
 #define QT_CMDF_GARBLED		BIT(6)	/* probe after garbage: garbage again
 					 * instead of an answer: a wrong rate
 					 */
+#define QT_CMDF_RATE		BIT(7)	/* a line rate switch's (at_init.c):
+					 * silence is an answer, not a fault
+					 */
 
 /* Where a command is. The transitions (Documentation/networking/qtcpip.rst,
  * "Design" has the table):
@@ -364,6 +367,18 @@ struct qtcpip_dev {
 	const struct qt_dialect *forced;	/* QTCPIP_A_DIALECT, or NULL */
 	bool unsupported_logged;	/* said once what the module is */
 	bool bad_rate_logged;		/* said once that the rate is wrong */
+	/* Line rate (at_init.c, "Line rate" in qtcpip.rst): the limit
+	 * (max_baud= at attach, QTCPIP_A_MAX_BAUD), the tty's rate at attach
+	 * and now, and the rate the module last did not answer at. Read
+	 * with READ_ONCE() by netlink; written by init_work only, but for
+	 * max_baud (WRITE_ONCE() from netlink).
+	 */
+	unsigned int max_baud;
+	unsigned int attach_baud;
+	unsigned int line_baud;
+	unsigned int moved_baud;	/* the module was moved to it, or 0 */
+	unsigned int baud_failed;
+	bool baud_failed_logged;
 	char model[16];
 	char revision[48];
 	char imei[20];
@@ -390,6 +405,7 @@ int qtcpip_ldisc_register(void);
 void qtcpip_ldisc_unregister(void);
 int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
 unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd);
+int qtcpip_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud);
 size_t qtcpip_dev_write_room(struct qtcpip_dev *qd);
 bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
 unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd);
@@ -441,6 +457,8 @@ void qt_init_work(struct work_struct *work);
 void qt_link_work(struct work_struct *work);
 int qt_query_contexts(struct qtcpip_dev *qd);
 int qt_force_dialect(struct qtcpip_dev *qd, const char *name);
+unsigned int qt_max_baud_default(void);
+void qt_set_max_baud(struct qtcpip_dev *qd, unsigned int baud);
 
 /* at_async.c */
 void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev);

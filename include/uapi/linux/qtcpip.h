@@ -104,7 +104,9 @@ enum qtcpip_cmd {
 	QTCPIP_CMD_SOCK_GET,	/* dump: AF_QTCPIP sockets + AT+QISTATE */
 	QTCPIP_CMD_PING_REPLY,	/* reply message of QTCPIP_CMD_PING */
 	QTCPIP_CMD_EVENT,	/* multicast on "events" */
-	QTCPIP_CMD_DEV_SET,	/* QTCPIP_A_DIALECT: force a dialect profile */
+	QTCPIP_CMD_DEV_SET,	/* QTCPIP_A_DIALECT: force a dialect profile;
+				 * QTCPIP_A_MAX_BAUD: the line rate limit
+				 */
 	__QTCPIP_CMD_MAX,
 };
 
@@ -172,6 +174,13 @@ enum qtcpip_attr {
 	QTCPIP_A_PAD,
 	QTCPIP_A_DIALECT,	/* string: dialect profile ("bc66", "uc20",
 				 * "bc660k", "bg96", "ec2x"; "" = automatic)
+				 */
+	QTCPIP_A_MAX_BAUD,	/* u32: the line rate limit (AT+IPR), 0 = stay
+				 * at the rate the tty had at attach
+				 */
+	QTCPIP_A_BAUD,		/* u32, read only: the tty's line rate */
+	QTCPIP_A_BAUD_FAILED,	/* u32, read only: the rate the module last
+				 * did not answer at (the driver fell back)
 				 */
 	__QTCPIP_A_MAX,
 };
