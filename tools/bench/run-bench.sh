@@ -25,7 +25,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
-kernel=6.1 models="bc66 uc20" bauds="115200 921600" full= nmods=8
+kernel=6.1 models="bc66 uc20" bauds="115200 921600" nmods=8 full=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
