@@ -622,8 +622,9 @@ static void mods_hook(void *arg)
  */
 static int bench_mods(struct qt_mod *m, int k, unsigned int baud,
 		      const char *dir, size_t n, int seconds, double *good,
-		      double *aggr, long long *ms)
+		      double *aggr, long long *ms, double *busy)
 {
+	struct cost c0, c1;
 	bool up = !strcmp(dir, "up");
 	struct mods_run c = { .k = k };
 	struct qt_flow *f = c.f;
@@ -679,12 +680,17 @@ static int bench_mods(struct qt_mod *m, int k, unsigned int baud,
 	for (i = 0; i < k; i++)
 		qt_emu(m[i].ctl, "mark bench model=%s baud=%u dir=mods-%s modules=%d",
 		       m[i].model, baud, dir, k);
+	cost_snap(&c0);
 	c.t0 = qt_now_ms();
 	if (up)
 		r = qt_flows_run(f, k, 600000, NULL, NULL, 0);
 	else
 		r = qt_flows_run(f, k, (1 + seconds) * 1000, mods_hook, &c, 100);
 	t_end = qt_now_ms();
+	cost_snap(&c1);
+	/* the guest's CPUs' busy share: near 1, the guest is what limits */
+	*busy = t_end > c.t0 ? (c1.busy_s - c0.busy_s) * 1000 /
+		(t_end - c.t0) / sysconf(_SC_NPROCESSORS_ONLN) : 0;
 	for (i = 0; i < k; i++)
 		qt_emu(m[i].ctl, "mark end");
 	if (r && !(r == -ETIMEDOUT && !up)) {
@@ -767,7 +773,7 @@ out:
  */
 static void mods_result(const struct qt_mod *m, int k, unsigned int baud,
 			const char *dir, const double *good, double aggr,
-			long long ms, double single, int err)
+			long long ms, double busy, double single, int err)
 {
 	struct form fm = frame(m, dir, 0);
 	double bound = baud / 10.0 * fm.payload / fm.line * k, sum = 0, sq = 0;
@@ -783,10 +789,10 @@ static void mods_result(const struct qt_mod *m, int k, unsigned int baud,
 	if (!err) {
 		printf("# BENCH model=%s baud=%u dir=mods-%s modules=%d ms=%lld "
 		       "goodput=%.0f bound=%.0f ratio=%.3f jain=%.3f "
-		       "mod_min=%.0f mod_max=%.0f scaling=%.3f",
+		       "mod_min=%.0f mod_max=%.0f scaling=%.3f cpu_busy=%.2f",
 		       m->model, baud, dir, k, ms, aggr, bound, aggr / bound,
 		       sq > 0 ? sum * sum / (k * sq) : 0, lo, hi,
-		       single > 0 ? aggr / (k * single) : 0);
+		       single > 0 ? aggr / (k * single) : 0, busy);
 		for (i = 0; i < k; i++)
 			printf("%s%.0f", i ? "," : " per_mod=", good[i]);
 		printf("\n");
@@ -805,7 +811,7 @@ static int bench_modules(int k, unsigned int baud, int seconds)
 {
 	static const char *const dirs[] = { "up", "down-buffer" };
 	struct qt_mod m[QT_MODS_MAX];
-	double good[QT_MODS_MAX], single[2] = { 0, 0 }, aggr = 0;
+	double good[QT_MODS_MAX], single[2] = { 0, 0 }, aggr = 0, busy = 0;
 	char err[256] = "";
 	long long ms = 0;
 	size_t n;
@@ -826,9 +832,10 @@ static int bench_modules(int k, unsigned int baud, int seconds)
 	n = (size_t)baud / 10 * seconds * (m[0].uc20 ? 95 : 48) / 100;
 	for (d = 0; d < 2; d++) {
 		e = bench_mods(m, 1, baud, dirs[d], n, seconds, good, &aggr,
-			       &ms);
+			       &ms, &busy);
 		single[d] = e ? 0 : aggr;
-		mods_result(&m[0], 1, baud, dirs[d], good, aggr, ms, 0, e);
+		mods_result(&m[0], 1, baud, dirs[d], good, aggr, ms, busy, 0,
+			    e);
 		fail |= !!e;
 	}
 	for (i = 1; i < k; i++) {
@@ -848,8 +855,8 @@ static int bench_modules(int k, unsigned int baud, int seconds)
 	fflush(stdout);
 	for (d = 0; d < 2; d++) {
 		e = bench_mods(m, k, baud, dirs[d], n, seconds, good, &aggr,
-			       &ms);
-		mods_result(&m[0], k, baud, dirs[d], good, aggr, ms,
+			       &ms, &busy);
+		mods_result(&m[0], k, baud, dirs[d], good, aggr, ms, busy,
 			    single[d], e);
 		fail |= !!e;
 	}
