@@ -17,8 +17,8 @@
 #   tools/bench/run-bench.sh [--kernel 6.1|6.12|debug] [--models "bc66 uc20"]
 #                            [--bauds "115200 921600"] [--modules N] [--full]
 #
-# The default is the short run of make test (about 400 s on an idle
-# 2-core host; the modules' guest about 80 s of it, its model the first
+# The default is the short run of make test (about 300 s on a quiet
+# 2-core host; the modules' guest 60-100 s of it, its model the first
 # of --models); --full moves 3-4 times the data per measurement and runs
 # the modules' guest once per model. --modules 0 leaves it out; the debug
 # kernel has two modem lines, so no modules' guest there.
