@@ -53,7 +53,7 @@ static void __attribute__((constructor)) qt_ignore_sigpipe(void)
 /* ---- the modules in the rig ---- */
 
 struct qt_mod {
-	int slot;			/* 0: ttyS1, 1: ttyS2 (qt_slot_tty) */
+	int slot;			/* 0: ttyS1, 1: ttyS2... (qt_slot_tty) */
 	char model[8];			/* "bc66" or "uc20" */
 	bool uc20;
 	bool bc66_errors;		/* 550-574 table of the BC66 manual */
@@ -75,7 +75,7 @@ struct qt_mod {
 static inline int qt_slot_model(int slot, char *model, size_t size)
 {
 	const char *env = getenv("QTCPIP_MODEMS");
-	char buf[64], *tok, *save = NULL;
+	char buf[128], *tok, *save = NULL;
 	int i = 0;
 
 	if (!env)
@@ -97,7 +97,7 @@ static inline int qt_slot_model(int slot, char *model, size_t size)
 static inline bool qt_slot_profile_is(int slot, const char *profile)
 {
 	const char *env = getenv("QTCPIP_PROFILES");
-	char buf[64], *tok, *save = NULL;
+	char buf[128], *tok, *save = NULL;
 	int i = 0;
 
 	if (!env)

@@ -33,24 +33,24 @@ static inline int qt_ldisc(void)
 	return qt_read_long("/sys/module/qtcpip/parameters/ldisc");
 }
 
-/* The tty of modem slot 0 or 1: $QTCPIP_TTY<slot> (tools/qemu/guest.sh
- * sets it, to a ttyUSB with run-guest --line usb), else the rig's 16550s
- * /dev/ttyS1 and /dev/ttyS2. The string lives until the next call for
- * the same slot.
+/* The tty of modem slot 0-7: $QTCPIP_TTY<slot> (tools/qemu/guest.sh
+ * sets it, to a ttyUSB with run-guest --line usb, to a PCI ttyS for slots
+ * 2-7), else the rig's 16550s /dev/ttyS1 and /dev/ttyS2. The string lives
+ * until the next call for the same slot.
  */
 static inline const char *qt_slot_tty(int slot)
 {
-	static char tty[2][64];
+	static char tty[8][64];
 	char var[32];
 	const char *v;
 
 	snprintf(var, sizeof(var), "QTCPIP_TTY%d", slot);
 	v = getenv(var);
 	if (v && *v)
-		snprintf(tty[slot & 1], sizeof(tty[0]), "%s", v);
+		snprintf(tty[slot & 7], sizeof(tty[0]), "%s", v);
 	else
-		snprintf(tty[slot & 1], sizeof(tty[0]), "/dev/ttyS%d", slot + 1);
-	return tty[slot & 1];
+		snprintf(tty[slot & 7], sizeof(tty[0]), "/dev/ttyS%d", slot + 1);
+	return tty[slot & 7];
 }
 
 /* Whether the tests attach slot's line with RTS/CTS flow control:

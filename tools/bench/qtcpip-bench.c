@@ -5,6 +5,7 @@
  * with the latency, concurrency and cost figures around it.
  *
  *   qtcpip-bench [--slot N] [--seconds S] [--conc-seconds S] [--echoes K]
+ *   qtcpip-bench --modules N [--seconds S]
  *
  * Attaches the module of slot N ($QTCPIP_MODEMS: bc66 or uc20), sets the
  * guest's tty to the emulator's line rate (read from its control channel;
@@ -21,6 +22,11 @@
  *                kernel memory per busy socket
  *
  * and the guest's CPU time per MiB moved for the transfers.
+ *
+ * With --modules N (run-guest with N --modem, N <= 8): the modules of
+ * slots 0..N-1: one socket on slot 0's module alone (the others not
+ * yet attached), then one socket per module on all N at once, both in
+ * the same way (bench_mods()): up and down in buffer access mode.
  *
  * The bound: with one AT command in flight, each payload chunk of P bytes
  * costs L bytes on the line, command and response in turn (stop and wait),
@@ -573,16 +579,304 @@ out:
 	qt_emu_wait_no_conns(m->ctl, 30000, NULL, 0);
 }
 
+/* ---- several modules on one guest (--modules) ---- */
+
+#define QT_MODS_MAX 8
+
+struct mods_run {
+	struct qt_flow f[QT_MODS_MAX];
+	int k;
+	long long t0, t_base;
+	size_t base[QT_MODS_MAX];
+};
+
+/* the down window starts 1 s in, once the first reads are over */
+static void mods_hook(void *arg)
+{
+	struct mods_run *c = arg;
+	int i;
+
+	if (!c->t_base && qt_now_ms() - c->t0 >= 1000) {
+		c->t_base = qt_now_ms();
+		for (i = 0; i < c->k; i++)
+			c->base[i] = c->f[i].rx_off;
+	}
+}
+
+/*
+ * One socket per module on the first k modules, all moving data at once:
+ *
+ *   up           a counted upload of n bytes to the sink per module, all
+ *                started together once every socket is connected (the
+ *                sink is silent until then); a module's goodput is n over
+ *                the time to the sink's answer (byte count and CRC-32 of
+ *                what it got), the aggregate all bytes over the time to
+ *                the last answer
+ *   down-buffer  the source's stream in buffer access mode: all sockets
+ *                connected (the source sends at once), then a window of
+ *                `seconds` from 1 s in; bytes in the window, checked
+ *                against the source's generator
+ *
+ * k = 1 is one module alone. good[] gets each module's goodput; returns
+ * 0 or an errno (a socket that did not open, data lost or wrong).
+ */
+static int bench_mods(struct qt_mod *m, int k, unsigned int baud,
+		      const char *dir, size_t n, int seconds, double *good,
+		      double *aggr, long long *ms, double *busy)
+{
+	struct cost c0, c1;
+	bool up = !strcmp(dir, "up");
+	struct mods_run c = { .k = k };
+	struct qt_flow *f = c.f;
+	unsigned char *data = NULL, *want = NULL;
+	char ans[QT_MODS_MAX][64], want_ans[64], hdr[64];
+	/* the stream outlasts the connects and the window at the bound */
+	size_t hl = 0, wl = 0, cap = (size_t)baud / 10 * (seconds + 15);
+	size_t most = 0, sum = 0;
+	long long last = 0, t_end;
+	uint32_t st = 1;
+	int i, r, err = 0;
+
+	if (cap > (1 << 20))
+		cap = 1 << 20;		/* the source's stream length */
+	memset(f, 0, sizeof(c.f));
+	memset(ans, 0, sizeof(ans));
+	for (i = 0; i < k; i++)
+		f[i].fd = -1;
+	if (up) {
+		hl = snprintf(hdr, sizeof(hdr), "QTCPIP-COUNT %zu\n", n);
+		data = malloc(hl + n);
+		if (!data)
+			return ENOMEM;
+		memcpy(data, hdr, hl);
+		qt_fill(data + hl, n, 1);
+		wl = snprintf(want_ans, sizeof(want_ans),
+			      "bytes=%zu crc32=%08x\n", n,
+			      qt_crc32(0, data + hl, n));
+	}
+	for (i = 0; i < k && !err; i++) {
+		f[i].fd = qt_open(&m[i], SOCK_STREAM, QTCPIP_MODE_BUFFER,
+				  qt_srv(up ? "TCP_SINK" : "TCP_SOURCE"));
+		if (f[i].fd < 0) {
+			err = -f[i].fd;
+			printf("# module %d (%s): %s: cannot open a socket\n",
+			       i, m[i].ifname, dir);
+			break;
+		}
+		if (up) {
+			f[i].tx = data;
+			f[i].tx_len = hl + n;
+			f[i].rx = (unsigned char *)ans[i];
+			f[i].rx_len = wl;
+		} else {
+			f[i].rx = malloc(cap);
+			f[i].rx_len = cap;
+			if (!f[i].rx)
+				err = ENOMEM;
+		}
+	}
+	if (err)
+		goto out;
+	for (i = 0; i < k; i++)
+		qt_emu(m[i].ctl, "mark bench model=%s baud=%u dir=mods-%s modules=%d",
+		       m[i].model, baud, dir, k);
+	cost_snap(&c0);
+	c.t0 = qt_now_ms();
+	if (up)
+		r = qt_flows_run(f, k, 600000, NULL, NULL, 0);
+	else
+		r = qt_flows_run(f, k, (1 + seconds) * 1000, mods_hook, &c, 100);
+	t_end = qt_now_ms();
+	cost_snap(&c1);
+	/* the guest's CPUs' busy share: near 1, the guest is what limits */
+	*busy = t_end > c.t0 ? (c1.busy_s - c0.busy_s) * 1000 /
+		(t_end - c.t0) / sysconf(_SC_NPROCESSORS_ONLN) : 0;
+	for (i = 0; i < k; i++)
+		qt_emu(m[i].ctl, "mark end");
+	if (r && !(r == -ETIMEDOUT && !up)) {
+		err = -r;
+		for (i = 0; i < k; i++)
+			if (f[i].err)
+				printf("# module %d (%s): %s: %s after %zu bytes\n",
+				       i, m[i].ifname, dir, strerror(f[i].err),
+				       up ? f[i].tx_off : f[i].rx_off);
+		goto out;
+	}
+	if (up) {
+		for (i = 0; i < k; i++) {
+			if (strncmp(ans[i], want_ans, wl)) {
+				printf("# module %d (%s): the sink got %.*s, not %.*s\n",
+				       i, m[i].ifname,
+				       (int)strcspn(ans[i], "\n"), ans[i],
+				       (int)wl - 1, want_ans);
+				err = EBADMSG;
+			}
+			good[i] = f[i].t_done > c.t0 ?
+				  n * 1000.0 / (f[i].t_done - c.t0) : 0;
+			last = f[i].t_done > last ? f[i].t_done : last;
+		}
+		*ms = last - c.t0;
+		*aggr = *ms > 0 ? (double)k * n * 1000 / *ms : 0;
+		goto out;
+	}
+	if (!c.t_base || t_end <= c.t_base) {
+		err = ETIME;
+		goto out;
+	}
+	for (i = 0; i < k; i++) {
+		/* a stream that ended in the window would understate it */
+		if (f[i].rx_off >= f[i].rx_len) {
+			printf("# module %d: the source's stream ended in the window\n",
+			       i);
+			err = EMSGSIZE;
+		}
+		most = f[i].rx_off > most ? f[i].rx_off : most;
+	}
+	want = malloc(most ? most : 1);
+	if (!want) {
+		err = ENOMEM;
+		goto out;
+	}
+	qt_source_gen(want, most, &st);
+	for (i = 0; i < k; i++) {
+		long d = qt_diff(want, f[i].rx, f[i].rx_off);
+
+		if (d >= 0) {
+			printf("# module %d (%s): byte %ld of the stream differs\n",
+			       i, m[i].ifname, d);
+			err = EBADMSG;
+		}
+		good[i] = (f[i].rx_off - c.base[i]) * 1000.0 /
+			  (t_end - c.t_base);
+		sum += f[i].rx_off - c.base[i];
+	}
+	*ms = t_end - c.t_base;
+	*aggr = sum * 1000.0 / *ms;
+out:
+	for (i = 0; i < k; i++) {
+		if (f[i].fd >= 0)
+			close(f[i].fd);
+		if (!up)
+			free(f[i].rx);
+	}
+	for (i = 0; i < k; i++)
+		qt_emu_wait_no_conns(m[i].ctl, 30000, NULL, 0);
+	free(data);
+	free(want);
+	return err;
+}
+
+/*
+ * "# BENCH ... dir=mods-<dir> modules=k goodput=<aggregate> bound=<k x one
+ * module's bound> ratio jain mod_min mod_max scaling per_mod=..." and its
+ * TAP line. scaling: the aggregate over k x the one module's (single).
+ */
+static void mods_result(const struct qt_mod *m, int k, unsigned int baud,
+			const char *dir, const double *good, double aggr,
+			long long ms, double busy, double single, int err)
+{
+	struct form fm = frame(m, dir, 0);
+	double bound = baud / 10.0 * fm.payload / fm.line * k, sum = 0, sq = 0;
+	double lo = 0, hi = 0;
+	int i;
+
+	for (i = 0; !err && i < k; i++) {
+		sum += good[i];
+		sq += good[i] * good[i];
+		lo = !i || good[i] < lo ? good[i] : lo;
+		hi = !i || good[i] > hi ? good[i] : hi;
+	}
+	if (!err) {
+		printf("# BENCH model=%s baud=%u dir=mods-%s modules=%d ms=%lld "
+		       "goodput=%.0f bound=%.0f ratio=%.3f jain=%.3f "
+		       "mod_min=%.0f mod_max=%.0f scaling=%.3f cpu_busy=%.2f",
+		       m->model, baud, dir, k, ms, aggr, bound, aggr / bound,
+		       sq > 0 ? sum * sum / (k * sq) : 0, lo, hi,
+		       single > 0 ? aggr / (k * single) : 0, busy);
+		for (i = 0; i < k; i++)
+			printf("%s%.0f", i ? "," : " per_mod=", good[i]);
+		printf("\n");
+	}
+	printf("%sok %d - %s %u baud %s, %d module%s at once%s%s\n",
+	       err ? "not " : "", ++test_no, m->model, baud, dir, k,
+	       k > 1 ? "s" : "", err ? ": " : "", err ? strerror(err) : "");
+	fflush(stdout);
+}
+
+/*
+ * --modules k: slot 0's module alone, then all k at once (see
+ * bench_mods()). A module that does not come up fails the run.
+ */
+static int bench_modules(int k, unsigned int baud, int seconds)
+{
+	static const char *const dirs[] = { "up", "down-buffer" };
+	struct qt_mod m[QT_MODS_MAX];
+	double good[QT_MODS_MAX], single[2] = { 0, 0 }, aggr = 0, busy = 0;
+	char err[256] = "";
+	long long ms = 0;
+	size_t n;
+	int i, d, e, fail = 0;
+
+	printf("1..%d\n", k + 4);
+	for (i = 0; i < k; i++)
+		m[i].inited = false;
+	if (qt_mod_attach(&m[0], 0, baud, err, sizeof(err))) {
+		printf("not ok %d - attach slot 0: %s\nBail out!\n", ++test_no,
+		       err);
+		qt_mod_detach(&m[0]);
+		return 1;
+	}
+	printf("ok %d - slot 0: %s on %s (%s) at %u baud\n", ++test_no,
+	       m[0].model, m[0].tty, m[0].ifname, baud);
+	/* about `seconds` of line time at the bound, as the one-module runs */
+	n = (size_t)baud / 10 * seconds * (m[0].uc20 ? 95 : 48) / 100;
+	for (d = 0; d < 2; d++) {
+		e = bench_mods(m, 1, baud, dirs[d], n, seconds, good, &aggr,
+			       &ms, &busy);
+		single[d] = e ? 0 : aggr;
+		mods_result(&m[0], 1, baud, dirs[d], good, aggr, ms, busy, 0,
+			    e);
+		fail |= !!e;
+	}
+	for (i = 1; i < k; i++) {
+		if (qt_mod_attach(&m[i], i, baud, err, sizeof(err))) {
+			printf("not ok %d - attach slot %d: %s\nBail out!\n",
+			       ++test_no, i, err);
+			fail = 1;
+			k = i + 1;
+			goto out;
+		}
+		if (strcmp(m[i].model, m[0].model))
+			printf("# slot %d has a %s, slot 0 a %s: scaling compares unlike modules\n",
+			       i, m[i].model, m[0].model);
+		printf("ok %d - slot %d: %s on %s (%s)\n", ++test_no, i,
+		       m[i].model, m[i].tty, m[i].ifname);
+	}
+	fflush(stdout);
+	for (d = 0; d < 2; d++) {
+		e = bench_mods(m, k, baud, dirs[d], n, seconds, good, &aggr,
+			       &ms, &busy);
+		mods_result(&m[0], k, baud, dirs[d], good, aggr, ms, busy,
+			    single[d], e);
+		fail |= !!e;
+	}
+out:
+	for (i = 0; i < k; i++)
+		qt_mod_detach(&m[i]);
+	return fail;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "slot", 1, NULL, 's' }, { "seconds", 1, NULL, 't' },
 		{ "conc-seconds", 1, NULL, 'c' }, { "echoes", 1, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
+		{ "modules", 1, NULL, 'm' }, { NULL, 0, NULL, 0 },
 	};
 	unsigned int baud = 0;
 	char reply[QT_EMU_REPLY_MAX], err[256] = "";
 	int slot = 0, seconds = 8, conc_seconds = 6, echoes = 40, o, ctl;
+	int modules = 0;
 	struct qt_mod m;
 	size_t up, down;
 
@@ -595,6 +889,9 @@ int main(int argc, char **argv)
 			conc_seconds = atoi(optarg);
 		else if (o == 'e' && atoi(optarg) > 0)
 			echoes = atoi(optarg);
+		else if (o == 'm' && atoi(optarg) > 0 &&
+			 atoi(optarg) <= QT_MODS_MAX)
+			modules = atoi(optarg);
 		else
 			return 2;
 	}
@@ -612,6 +909,8 @@ int main(int argc, char **argv)
 		printf("1..1\nok 1 # SKIP the emulator paces no line rate\n");
 		return 0;
 	}
+	if (modules)
+		return bench_modules(modules, baud, seconds);
 	if (qt_mod_attach(&m, slot, baud, err, sizeof(err))) {
 		printf("1..1\nnot ok 1 - attach: %s\n", err);
 		return 1;

@@ -21,12 +21,25 @@ kmsg "kernel $(uname -r), tests: $QTCPIP_TESTS"
 
 # Each modem slot's tty for the tests: ttyS1/ttyS2, or with --line usb
 # the ttyUSB whose USB serial number run-guest set to qtcpip-mdm<slot>
-# (enumeration order is not the slots' order).
+# (enumeration order is not the slots' order). Slots 2-7 (run-guest with
+# more than two --modem) on 16550s: the ttyS of the PCI serial port
+# run-guest put at address 00:<0x18 + slot>.0.
 usb_tty() {
 	local t
 	for t in /sys/class/tty/ttyUSB*; do
 		[ "$(cat "$t/device/../../serial" 2>/dev/null)" = "qtcpip-mdm$1" ] &&
 			{ echo "/dev/${t##*/}"; return 0; }
+	done
+	return 1
+}
+pci_tty() {
+	local t pci
+	pci=$(printf '0000:00:%02x.0' $((0x18 + $1)))
+	for t in /sys/class/tty/ttyS*; do
+		# 6.1: .../<pci>/tty/ttyS<n>; 6.12: .../<pci>/<pci>:0/<pci>:0.0/tty/ttyS<n>
+		case $(readlink -f "$t") in
+		*/"$pci"/*) echo "/dev/${t##*/}"; return 0 ;;
+		esac
 	done
 	return 1
 }
@@ -36,11 +49,16 @@ case " $* " in
 	modprobe -a xhci_pci ftdi_sio || kmsg "cannot load xhci_pci/ftdi_sio"
 	;;
 esac
-for i in 0 1; do
+nslots=$#
+[ "$nslots" -ge 2 ] || nslots=2
+slot_ttys=
+for i in $(seq 0 $((nslots - 1))); do
 	line=${1:-serial}
 	shift
 	tty=/dev/ttyS$((i + 1))
-	if [ "$line" = usb ]; then
+	if [ "$i" -ge 2 ] && [ "$line" = serial ]; then
+		tty=$(pci_tty "$i") || { tty=; kmsg "no PCI ttyS for slot $i"; }
+	elif [ "$line" = usb ]; then
 		tty=
 		# enumeration through an emulated xHCI takes a moment under TCG
 		for _ in $(seq 300); do
@@ -50,9 +68,11 @@ for i in 0 1; do
 		done
 		[ -n "$tty" ] || kmsg "no ttyUSB for slot $i"
 	fi
-	export "QTCPIP_TTY$i=${tty:-/dev/qtcpip-no-ttyUSB-for-slot$i}"
+	tty=${tty:-/dev/qtcpip-no-ttyUSB-for-slot$i}
+	export "QTCPIP_TTY$i=$tty"
+	slot_ttys="$slot_ttys $tty"
 done
-kmsg "slot ttys: $QTCPIP_TTY0 $QTCPIP_TTY1"
+kmsg "slot ttys:$slot_ttys"
 
 # Processes holding an emulator control port (a timed-out test's children
 # that are slow to die): the next test could not open it.
