@@ -28,6 +28,10 @@ fcntl.ioctl(fd, TIOCSSERIAL, bytes(ss))
 PY
 }
 
+# The pacing an earlier test left (bulk sets none, the apps 921600): the
+# attach rate, before the driver's init could move it.
+emu 0 baud 115200 > /dev/null
+emu 1 baud 115200 > /dev/null
 ctl_setup
 
 emu_baud() {	# emu_baud <slot>: the rate the emulator paces at

@@ -521,9 +521,16 @@ QT_TEST_F(tp, close_sends_queued_data_and_closes, 120)
 		EXPECT_GE((int)n, outq);
 		most = outq > most ? outq : most;
 	}
-	/* The last look may come after the drain (USB, two vCPUs, load). */
-	EXPECT_LT(0, most) TH_LOG("nothing ever queued: the test proves nothing");
 	TH_LOG("SIOCOUTQ: %d at most, %d at close", most, outq);
+	/* QEMU's 16550 sends at the line's rate, so most of it is still
+	 * queued; its USB serial hands all of it to the emulator's socket at
+	 * once, and then close() has nothing left to send: that case is the
+	 * 16550 guests' to check.
+	 */
+	if (strstr(self->m.tty, "ttyUSB") && !most)
+		TH_LOG("the USB line took all %zu bytes at once", n);
+	else
+		EXPECT_LT(0, most) TH_LOG("nothing ever queued: the test proves nothing");
 	close(fd);
 	EXPECT_EQ(0, qt_emu_wait_no_conns(self->m.ctl, 60000, c, sizeof(c)))
 		TH_LOG("connectIDs %s still open", c);
