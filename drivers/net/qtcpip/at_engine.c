@@ -371,9 +371,10 @@ int qt_cmd_exec_user(struct qtcpip_dev *qd, struct qt_cmd *cmd,
 	if (left > 0)
 		return cmd->status;
 	spin_lock_bh(&qd->lock);
-	/* Still queued: nobody waits for it any more. */
-	if (!completion_done(&cmd->comp) && qd->inflight != cmd &&
-	    !list_empty(&cmd->node))
+	/* Still queued (in flight or ended, it is off the queue): nobody
+	 * waits for it any more.
+	 */
+	if (!list_empty(&cmd->node))
 		qt_cmd_cancel(qd, cmd, QT_OUT_CANCELLED, -EAGAIN);
 	spin_unlock_bh(&qd->lock);
 	return left ? -EINTR : -EAGAIN;
