@@ -42,7 +42,7 @@ expect "--json is -j" 0 '^\[\{"ifindex":' "$QT" --json dev show dev "$BC66"
 if unshare -n true 2> /dev/null; then
 	unshare -n sleep 60 &
 	nsp=$!
-	sleep 0.5
+	wait_for 10 eval '[ "$(readlink /proc/$nsp/ns/net)" != "$(readlink /proc/self/ns/net)" ]'
 	expect "ip link set UC20 netns <other>: refused" 2 "Invalid argument" \
 		ip link set "$UC20" netns "$nsp"
 	nsenter -t "$nsp" -n ip link set "$UC20" netns 1 2> /dev/null	# old drivers

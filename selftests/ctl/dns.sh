@@ -77,10 +77,10 @@ expect_usage "dns resolve without a name" "a host name is required" \
 expect_usage "dns resolve with two names" "one name at a time" \
 	"$QT" dns resolve dev "$UC20" a b
 # One lookup at a time per module: a second one meanwhile is refused.
-emu 1 set rtt_ms 2000 > /dev/null
+emu 1 set rtt_ms 4000 > /dev/null
 "$QT" dns resolve dev "$UC20" localhost > /dev/null 2>&1 &
 slow=$!
-sleep 0.7
+wait_for 10 eval 'emu 1 state | grep -q " dns=busy"'
 expect_err "a second lookup while one runs: busy" \
 	"^qtcpip: dns resolve: Device or resource busy \(a name lookup is already running\)$" \
 	"$QT" dns resolve dev "$UC20" localhost

@@ -49,10 +49,12 @@ expect_err "a server name with a quote" \
 	"^qtcpip: ntp: Invalid argument \(only printable ASCII" \
 	"$QT" ntp dev "$UC20" 'a"b:123'
 
-emu 1 set rtt_ms 2000 > /dev/null
+# The second request must come while AT+QNTP is at the module: wait for
+# the emulator to say so (a fixed sleep lost the race on a slow guest).
+emu 1 set rtt_ms 4000 > /dev/null
 "$QT" ntp dev "$UC20" "$sntp" > /dev/null 2>&1 &
 p=$!
-sleep 0.7
+wait_for 10 eval 'emu 1 state | grep -q " ntp=busy"'
 expect_err "a second synchronisation while one runs: busy" \
 	"^qtcpip: ntp: Device or resource busy \(a time synchronisation is already running\)$" \
 	"$QT" ntp dev "$UC20" "$sntp"

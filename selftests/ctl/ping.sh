@@ -79,7 +79,7 @@ expect_usage "unknown option" "unknown option '-f'" "$QT" ping dev "$BC66" -f 12
 emu 0 pingdrop 10 > /dev/null
 "$QT" ping dev "$BC66" -c 3 -W 2 127.0.0.1 > /dev/null 2>&1 &
 p=$!
-sleep 1
+wait_for 10 eval 'emu 0 state | grep -q " ping=busy"'
 expect_err "a second ping while one runs: busy" \
 	"^qtcpip: ping: Device or resource busy \(a ping is already running\)$" \
 	"$QT" ping dev "$BC66" -c 1 127.0.0.1

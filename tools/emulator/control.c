@@ -166,6 +166,10 @@ static void state_all(struct buf *r)
 	}
 	if (first)
 		buf_printf(r, "-");
+	/* what the tests wait for instead of sleeping */
+	buf_printf(r, " ntp=%s dns=%s ping=%s", ntp_busy() ? "busy" : "idle",
+		   dns_gip_busy() ? "busy" : "idle",
+		   ping_busy() ? "busy" : "idle");
 }
 
 static bool direction(const char *s, int *dir)
