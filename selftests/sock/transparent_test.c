@@ -366,6 +366,10 @@ QT_TEST_F(tp, others_do_not_wait_for_the_line, 90)
 	l = sizeof(si);
 	EXPECT_EQ(0, getsockopt(other, SOL_QTCPIP, QTCPIP_SEND_INFO, &si, &l))
 		TH_LOG("SEND_INFO: %s", strerror(errno));
+	/* getsockname asks the module again: the refused query is no answer */
+	l = sizeof(a);
+	EXPECT_EQ(0, getsockname(other, (struct sockaddr *)&a, &l));
+	EXPECT_NE(0, ntohs(a.sin_port));
 	EXPECT_EQ(0, qt_set_mode(other, QTCPIP_MODE_PUSH));
 	EXPECT_EQ(0, qt_echo_ok(other, "after", 5));
 	close(ret);

@@ -858,7 +858,7 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 	struct qtcpip_dev *qd;
 	char resp[256];
 	u16 port;
-	int id;
+	int id, err;
 
 	lock_sock(sk);
 	port = qs->mod_lport;
@@ -873,13 +873,17 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 	qs->lport_asked = true;
 	qtcpip_dev_get(qd);
 	release_sock(sk);
-	if (!qt_query(qd, resp, sizeof(resp), "AT+QISTATE=1,%d", id))
+	err = qt_query(qd, resp, sizeof(resp), "AT+QISTATE=1,%d", id);
+	if (!err)
 		port = qt_qistate_lport(resp, id);
 	qtcpip_dev_put(qd);
 	lock_sock(sk);
 	/* Only if it is still the connection that was asked about. */
 	if (port && qs->id == id && qs->qd == qd)
 		qs->mod_lport = port;
+	/* The line was busy or the caller gave up: ask again next time. */
+	if (err == -EBUSY || err == -EAGAIN || err == -EINTR)
+		qs->lport_asked = false;
 	release_sock(sk);
 	return port;
 }
