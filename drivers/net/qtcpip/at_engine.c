@@ -473,39 +473,36 @@ static bool qt_resync_write(struct qtcpip_dev *qd)
 	return true;
 }
 
-/* Issue the next command, or the payload of the one in flight. */
-static void qt_eng_work(struct work_struct *work)
+/* Issue the next command, or the payload of the one in flight. Under
+ * qd->lock: from the work item, or from the receive path right after the
+ * answer that made it possible.
+ */
+static void qt_eng_step_locked(struct qtcpip_dev *qd)
 {
-	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, eng_work);
 	unsigned int budget = QT_ENG_BUDGET;
 	struct qt_cmd *cmd;
 
-	spin_lock_bh(&qd->lock);
-	/* Transparent mode: the line is the connection's; commands wait. */
-	if (qt_tp_on(qd)) {
-		qt_tp_tx(qd);
-		goto out;
-	}
+	lockdep_assert_held(&qd->lock);
 	if (!qt_resync_write(qd))
-		goto out;
+		return;
 	cmd = qd->inflight;
 	if (cmd) {
 		/* UC20 send: the module asked for the data. */
 		if (qd->prompt_seen && cmd->skb && !cmd->payload_written) {
 			if (!qt_tx_fits(qd, cmd->payload_len))
-				goto out;
+				return;
 			qd->prompt_seen = false;
 			qt_write_locked(qd, cmd->skb->data, cmd->payload_len);
 			cmd->payload_written = true;
 		}
 		if (cmd->state == QT_CMD_GETERROR) {
 			if (!qt_tx_fits(qd, 14))
-				goto out;
+				return;
 			cmd->state = QT_CMD_GETERROR_SENT;
 			qt_write_locked(qd, "AT+QIGETERROR\r", 14);
 			mod_timer(&qd->cmd_timer, jiffies + cmd->timeout);
 		}
-		goto out;
+		return;
 	}
 	while (!list_empty(&qd->cmdq) && qd->state != QT_DEV_DEAD) {
 		cmd = list_first_entry(&qd->cmdq, struct qt_cmd, node);
@@ -533,7 +530,18 @@ static void qt_eng_work(struct work_struct *work)
 		mod_timer(&qd->cmd_timer, jiffies + cmd->timeout);
 		break;
 	}
-out:
+}
+
+static void qt_eng_work(struct work_struct *work)
+{
+	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, eng_work);
+
+	spin_lock_bh(&qd->lock);
+	/* Transparent mode: the line is the connection's; commands wait. */
+	if (qt_tp_on(qd))
+		qt_tp_tx(qd);
+	else
+		qt_eng_step_locked(qd);
 	spin_unlock_bh(&qd->lock);
 }
 
@@ -1041,6 +1049,17 @@ void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 		qt_parser_feed(&qd->parser, buf, len);
 	reset = qd->reset_pending;
 	qd->reset_pending = false;
+	/* The answer just parsed may free the line for the next command, or
+	 * be the UC20's '>': write it now rather than after a work item's
+	 * scheduling delay (issue 14: the turnaround was most of the gap to
+	 * the framing's bound at 921600). The work item still runs and then
+	 * finds nothing to do.
+	 */
+	if (!reset && qd->state != QT_DEV_DEAD && !qt_tp_on(qd) &&
+	    (qd->inflight ? qd->prompt_seen ||
+			    qd->inflight->state == QT_CMD_GETERROR :
+			    !list_empty(&qd->cmdq)))
+		qt_eng_step_locked(qd);
 	spin_unlock_bh(&qd->lock);
 	if (reset) {
 		netdev_warn(qd->netdev, "module reset\n");

@@ -169,9 +169,23 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 				  div_u64((u64)len * 10 * NSEC_PER_SEC,
 					  baud ?: 115200);
 		qtcpip_tap(qd, '>', buf, len);
-		memcpy(qd->txbuf + qd->txhead + qd->txlen, buf, len);
-		qd->txlen += len;
-		schedule_work(&qd->tx_work);
+		/* Nothing queued: straight to the tty (write() does not
+		 * sleep), not one work item later; what it does not take
+		 * waits for tx_work.
+		 */
+		if (!qd->txlen && qd->tty) {
+			int n = qd->tty->ops->write(qd->tty, buf, len);
+
+			if (n > 0) {
+				buf += n;
+				len -= n;
+			}
+		}
+		if (len) {
+			memcpy(qd->txbuf + qd->txhead + qd->txlen, buf, len);
+			qd->txlen += len;
+			schedule_work(&qd->tx_work);
+		}
 	}
 	spin_unlock_bh(&qd->txlock);
 	return err;

@@ -158,7 +158,7 @@ struct qt_dev_event {
 
 /* Where a command is. The transitions (Documentation/networking/qtcpip.rst,
  * "Design" has the table):
- *   QUEUED -> SENT             written (qt_eng_work)
+ *   QUEUED -> SENT             written (qt_eng_step_locked)
  *   SENT -> ACCEPTED           OK of a LATE_FINAL command (BC66 send, close)
  *   SENT -> GETERROR           ERROR of a GETERROR command: ask why
  *   GETERROR -> GETERROR_SENT  AT+QIGETERROR written
