@@ -17,7 +17,8 @@
  *   open failure         connect fails with ECONNREFUSED, next one works
  *   open refused         AT+QIOPEN answered ERROR: connect fails with the
  *                        reason's errno, the same socket connects next
- *   reset while opening  connect fails with ENETRESET, blocking or not
+ *   fault while opening  reset, pdpdeact, detach before +QIOPEN: connect
+ *                        fails with the fault's errno, blocking or not
  *   send refused         AT+QISEND answered ERROR: POLLERR, EPIPE
  *   listener faults      (UC20) pdpdeact, reset: accept fails
  *   close failure        the id stays out of use until closed again
@@ -753,48 +754,78 @@ static void *connector_fn(void *arg)
 
 /*
  * OPENING -> UNCONN or CLOSED (whether the module had taken AT+QIOPEN
- * yet): the module resets before its +QIOPEN. A blocking connect() fails
- * with ENETRESET; a non-blocking one is POLLERR|POLLHUP with SO_ERROR
- * ENETRESET, and the connect() that asks for its outcome fails too (was:
- * 0, "connected", for a connection that never was).
+ * yet): the module resets, the context is deactivated, or the line is
+ * detached before the +QIOPEN. A blocking connect() fails with the
+ * fault's errno; a non-blocking one is POLLERR|POLLHUP with SO_ERROR that
+ * errno, and the connect() that asks for its outcome fails too (was: 0,
+ * "connected", for a connection that never was).
  */
-QT_TEST_F(faults, reset_while_opening, 60)
+QT_TEST_F(faults, fault_while_opening, 90)
 {
+	/* The URC alone: the emulator's "pdpdeact" fails the opens first
+	 * (+QIOPEN: <id>,<err>, the row of open_failure).
+	 */
+	static const struct { const char *fault; int err; } f[] = {
+		{ "reset", ENETRESET },
+		{ "urc +QIURC: \"pdpdeact\",1", ENETDOWN },
+		{ NULL, ENODEV },	/* detach */
+	};
 	struct connector c = { .port = self->echo };
+	char msg[256] = "";
+	unsigned int i;
 	int nb, r, e;
 	short re;
 
-	c.fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
-	ASSERT_LE(0, c.fd);
-	nb = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
-	ASSERT_LE(0, nb);
-	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 5000"));
-	ASSERT_EQ(0, qt_nonblock(nb, true));
-	EXPECT_EQ(-EINPROGRESS, qt_connect_port(nb, self->echo));
-	pthread_create(&c.th, NULL, connector_fn, &c);
-	/* both AT+QIOPEN out, their +QIOPEN held back */
-	usleep(1000000);
-	EXPECT_EQ(0, qt_poll1(nb, POLLOUT, 0));
-	ASSERT_EQ(0, qt_emu(self->m.ctl, "reset"));
-	EXPECT_EQ(0, qt_join_ms(c.th, 10000)) TH_LOG("connect() still blocked");
-	EXPECT_EQ(-ENETRESET, c.ret) TH_LOG("blocking connect: %s",
-					    strerror(-c.ret));
-	re = qt_poll1(nb, POLLOUT, 10000);
-	EXPECT_EQ(POLLERR | POLLHUP, re & (POLLERR | POLLHUP))
-		TH_LOG("revents %#x", re);
-	e = qt_so_error(nb);
-	EXPECT_EQ(ENETRESET, e) TH_LOG("SO_ERROR %s", strerror(e));
-	r = qt_connect_port(nb, self->echo);
-	EXPECT_NE(0, r) TH_LOG("connect() says connected after the reset");
-	EXPECT_NE(-EINPROGRESS, r);
-	EXPECT_NE(-EALREADY, r);
-	close(nb);
-	close(c.fd);
-	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
-	r = recover(_metadata, self, 30000);
-	EXPECT_LE(0, r);
-	if (r >= 0)
-		close(r);
+	for (i = 0; i < 3; i++) {
+		const char *what = f[i].fault ?: "detach";
+
+		c.fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+		ASSERT_LE(0, c.fd);
+		nb = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+		ASSERT_LE(0, nb);
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 5000"));
+		ASSERT_EQ(0, qt_nonblock(nb, true));
+		EXPECT_EQ(-EINPROGRESS, qt_connect_port(nb, self->echo));
+		pthread_create(&c.th, NULL, connector_fn, &c);
+		/* both AT+QIOPEN out, their +QIOPEN held back */
+		usleep(1000000);
+		EXPECT_EQ(0, qt_poll1(nb, POLLOUT, 0));
+		if (f[i].fault) {
+			ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", f[i].fault));
+		} else {
+			ASSERT_EQ(0, qt_mod_detach(&self->m));
+		}
+		EXPECT_EQ(0, qt_join_ms(c.th, 10000))
+			TH_LOG("%s: connect() still blocked", what);
+		EXPECT_EQ(-f[i].err, c.ret)
+			TH_LOG("%s: blocking connect: %s", what,
+			       strerror(-c.ret));
+		re = qt_poll1(nb, POLLOUT, 10000);
+		EXPECT_EQ(POLLERR | POLLHUP, re & (POLLERR | POLLHUP))
+			TH_LOG("%s: revents %#x", what, re);
+		e = qt_so_error(nb);
+		EXPECT_EQ(f[i].err, e) TH_LOG("%s: SO_ERROR %s", what,
+					      strerror(e));
+		r = qt_connect_port(nb, self->echo);
+		EXPECT_NE(0, r)
+			TH_LOG("%s: connect() says connected", what);
+		EXPECT_NE(-EINPROGRESS, r);
+		EXPECT_NE(-EALREADY, r);
+		close(nb);
+		close(c.fd);
+		if (f[i].fault) {
+			ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
+		} else {
+			/* (its setup ends the delay too) */
+			ASSERT_EQ(0, qt_mod_attach(&self->m, variant->slot,
+						   115200, msg, sizeof(msg)))
+				TH_LOG("%s", msg);
+		}
+		r = recover(_metadata, self, 30000);
+		EXPECT_LE(0, r);
+		if (r >= 0)
+			close(r);
+	}
 }
 
 /*
