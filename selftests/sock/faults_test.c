@@ -15,6 +15,12 @@
  *   reset (RDY)          every socket fails with ENETRESET
  *   mute module          commands time out, sockets fail with ETIMEDOUT
  *   open failure         connect fails with ECONNREFUSED, next one works
+ *   open refused         AT+QIOPEN answered ERROR: connect fails with the
+ *                        reason's errno, the same socket connects next
+ *   fault while opening  reset, pdpdeact, detach before +QIOPEN: connect
+ *                        fails with the fault's errno, blocking or not
+ *   send refused         AT+QISEND answered ERROR: POLLERR, EPIPE
+ *   listener faults      (UC20) pdpdeact, reset: accept fails
  *   close failure        the id stays out of use until closed again
  *   lost prompt          (UC20) the driver ends the data phase by itself
  *   detach               N_TTY, hangup, close: ENODEV, EPOLLERR, wakeups
@@ -702,6 +708,221 @@ QT_TEST_F(faults, module_reset, 120)
 	EXPECT_LE(0, fd);
 	if (fd >= 0)
 		close(fd);
+}
+
+/* ---- connection state transitions (Documentation/networking/qtcpip.rst,
+ * "Design": the table of enum qt_sock_state) that the tests above leave out
+ * ----
+ */
+
+/*
+ * OPENING -> UNCONN: the module refuses AT+QIOPEN itself (ERROR, and
+ * AT+QIGETERROR's reason, not a +QIOPEN result). connect() fails with that
+ * reason's errno, and the same socket is unconnected again: its next
+ * connect() works.
+ */
+QT_TEST_F(faults, open_command_refused, 60)
+{
+	/* "create socket failed" in either table: ENOBUFS */
+	int fd, r, code = self->m.bc66_errors ? 554 : 560;
+
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "cmdfail QIOPEN %d 1", code));
+	r = qt_connect_port(fd, self->echo);
+	EXPECT_EQ(-ENOBUFS, r) TH_LOG("%s", strerror(-r));
+	EXPECT_EQ(0, qt_so_error(fd));
+	r = qt_connect_port(fd, self->echo);
+	EXPECT_EQ(0, r) TH_LOG("second connect: %s", strerror(-r));
+	if (!r)
+		EXPECT_EQ(0, qt_echo_check(_metadata, fd, 100, 81, 0, 15000));
+	close(fd);
+}
+
+struct connector {
+	pthread_t th;
+	int fd, port, ret;
+};
+
+static void *connector_fn(void *arg)
+{
+	struct connector *c = arg;
+
+	c->ret = qt_connect_port(c->fd, c->port);
+	return NULL;
+}
+
+/*
+ * OPENING -> UNCONN or CLOSED (whether the module had taken AT+QIOPEN
+ * yet): the module resets, the context is deactivated, or the line is
+ * detached before the +QIOPEN. A blocking connect() fails with the
+ * fault's errno; a non-blocking one is POLLERR|POLLHUP with SO_ERROR that
+ * errno, and the connect() that asks for its outcome fails too (was: 0,
+ * "connected", for a connection that never was).
+ */
+QT_TEST_F(faults, fault_while_opening, 90)
+{
+	/* The URC alone: the emulator's "pdpdeact" fails the opens first
+	 * (+QIOPEN: <id>,<err>, the row of open_failure).
+	 */
+	static const struct { const char *fault; int err; } f[] = {
+		{ "reset", ENETRESET },
+		{ "urc +QIURC: \"pdpdeact\",1", ENETDOWN },
+		{ NULL, ENODEV },	/* detach */
+	};
+	struct connector c = { .port = self->echo };
+	char msg[256] = "";
+	unsigned int i;
+	int nb, r, e;
+	short re;
+
+	for (i = 0; i < 3; i++) {
+		const char *what = f[i].fault ?: "detach";
+
+		c.fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+		ASSERT_LE(0, c.fd);
+		nb = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+		ASSERT_LE(0, nb);
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 5000"));
+		ASSERT_EQ(0, qt_nonblock(nb, true));
+		EXPECT_EQ(-EINPROGRESS, qt_connect_port(nb, self->echo));
+		pthread_create(&c.th, NULL, connector_fn, &c);
+		/* both AT+QIOPEN out, their +QIOPEN held back */
+		usleep(1000000);
+		EXPECT_EQ(0, qt_poll1(nb, POLLOUT, 0));
+		/* The held +QIOPEN keep their delay; AT+QIACT, with which
+		 * the driver brings the context back, must not wait.
+		 */
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
+		if (f[i].fault) {
+			ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", f[i].fault));
+		} else {
+			ASSERT_EQ(0, qt_mod_detach(&self->m));
+		}
+		EXPECT_EQ(0, qt_join_ms(c.th, 10000))
+			TH_LOG("%s: connect() still blocked", what);
+		EXPECT_EQ(-f[i].err, c.ret)
+			TH_LOG("%s: blocking connect: %s", what,
+			       strerror(-c.ret));
+		re = qt_poll1(nb, POLLOUT, 10000);
+		EXPECT_EQ(POLLERR | POLLHUP, re & (POLLERR | POLLHUP))
+			TH_LOG("%s: revents %#x", what, re);
+		e = qt_so_error(nb);
+		EXPECT_EQ(f[i].err, e) TH_LOG("%s: SO_ERROR %s", what,
+					      strerror(e));
+		r = qt_connect_port(nb, self->echo);
+		EXPECT_NE(0, r)
+			TH_LOG("%s: connect() says connected", what);
+		EXPECT_NE(-EINPROGRESS, r);
+		EXPECT_NE(-EALREADY, r);
+		close(nb);
+		close(c.fd);
+		if (!f[i].fault)
+			ASSERT_EQ(0, qt_mod_attach(&self->m, variant->slot,
+						   115200, msg, sizeof(msg)))
+				TH_LOG("%s", msg);
+		r = recover(_metadata, self, 30000);
+		EXPECT_LE(0, r);
+		if (r >= 0)
+			close(r);
+	}
+}
+
+/*
+ * CONNECTED -> CLOSED: the module answers AT+QISEND with ERROR (the
+ * connection is gone on its side). The sender learns it: POLLERR with
+ * SO_ERROR EPIPE, and send() fails with EPIPE from then on; another
+ * connection is untouched.
+ */
+QT_TEST_F(faults, send_refused_epipe, 60)
+{
+	/* "unknown error" in either table */
+	int fd, u, e, code = self->m.bc66_errors ? 550 : 552;
+	short re;
+
+	fd = open_mode(self, variant, SOCK_STREAM, self->sink);
+	ASSERT_LE(0, fd);
+	u = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, u);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "cmdfail QISEND %d 1", code));
+	ASSERT_EQ(10, send(fd, "0123456789", 10, MSG_NOSIGNAL));
+	/* no events asked: until POLLERR (or POLLHUP) */
+	re = qt_poll1(fd, 0, 10000);
+	EXPECT_EQ(POLLERR, re & POLLERR) TH_LOG("revents %#x", re);
+	EXPECT_EQ(POLLOUT, qt_poll1(fd, POLLOUT, 0) & POLLOUT);
+	e = qt_so_error(fd);
+	EXPECT_EQ(EPIPE, e) TH_LOG("SO_ERROR %s", strerror(e));
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(0, qt_echo_check(_metadata, u, 200, 82, 0, 15000));
+	close(fd);
+	close(u);
+}
+
+struct acceptor {
+	pthread_t th;
+	int fd, ret, err;
+};
+
+static void *acceptor_fn(void *arg)
+{
+	struct acceptor *a = arg;
+
+	a->ret = accept(a->fd, NULL, NULL);
+	a->err = a->ret < 0 ? errno : 0;
+	return NULL;
+}
+
+/*
+ * LISTEN -> CLOSED (UC20 TCP LISTENER): the context is deactivated, or the
+ * module resets. A blocked accept() returns the error, the listener polls
+ * POLLHUP, and accept() fails with EINVAL from then on.
+ */
+QT_TEST_F(faults, listener_fails, 90)
+{
+	static const struct { const char *fault; int err; } f[] = {
+		{ "pdpdeact 1", ENETDOWN }, { "reset", ENETRESET },
+	};
+	const char *pb = getenv("QTCPIP_PORT_BASE");
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct acceptor a;
+	unsigned int i;
+	short re;
+	int fd, r;
+
+	if (!self->m.uc20)
+		SKIP(return, "TCP LISTENER: UC20 only");
+	/* server_test's port range (run-guest: 16 per run), a port of its own */
+	sin.sin_port = htons((pb && atoi(pb) > 0 ? atoi(pb) : 21000) + 14);
+	for (i = 0; i < 2; i++) {
+		fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+			TH_LOG("bind: %s", strerror(errno));
+		ASSERT_EQ(0, listen(fd, 2)) TH_LOG("listen: %s", strerror(errno));
+		memset(&a, 0, sizeof(a));
+		a.fd = fd;
+		pthread_create(&a.th, NULL, acceptor_fn, &a);
+		usleep(200000);
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", f[i].fault));
+		EXPECT_EQ(0, qt_join_ms(a.th, 10000))
+			TH_LOG("%s: accept() still blocked", f[i].fault);
+		EXPECT_EQ(-1, a.ret);
+		EXPECT_EQ(f[i].err, a.err) TH_LOG("%s: accept: %s",
+						  f[i].fault, strerror(a.err));
+		/* (accept() took the error: no POLLERR any more) */
+		re = qt_poll1(fd, POLLIN, 5000);
+		EXPECT_EQ(POLLHUP, re & (POLLERR | POLLHUP))
+			TH_LOG("%s: revents %#x", f[i].fault, re);
+		EXPECT_EQ(0, qt_so_error(fd));
+		EXPECT_EQ(-1, accept(fd, NULL, NULL));
+		EXPECT_EQ(EINVAL, errno);
+		close(fd);
+		r = recover(_metadata, self, 30000);
+		EXPECT_LE(0, r);
+		if (r >= 0)
+			close(r);
+	}
 }
 
 /* ---- detaching the line discipline under open sockets ---- */

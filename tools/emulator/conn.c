@@ -596,6 +596,11 @@ void conn_close(struct conn *c, unsigned int timeout_ms, conn_done_cb done)
 {
 	C.closes++;
 	c->done = done;
+	/* An open still held back (open_delay_ms) ends here: close_finish()
+	 * forgets c->timer, and the open would fire later on whatever
+	 * connection has this id by then.
+	 */
+	ev_cancel(&c->timer);
 	if (c->fd < 0 || is_udp(c) || c->svc == SVC_LISTENER ||
 	    c->peer_eof || !timeout_ms || c->state != CS_CONNECTED) {
 		close_finish(c);

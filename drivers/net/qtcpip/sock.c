@@ -666,11 +666,14 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	lock_sock(sk);
 	/* The outcome of a non-blocking connect, told to the next connect()
 	 * as inet_stream_connect() does: 0 once, or the error (also after
-	 * SO_ERROR took it) with the socket ready for a new attempt.
+	 * SO_ERROR took it) with the socket ready for a new attempt. A
+	 * connection lost before this call other than by the peer's close
+	 * (a reset while opening) failed too, as TCP_CLOSE does there.
 	 */
 	if (sk->sk_type == SOCK_STREAM && sock->state == SS_CONNECTING &&
 	    qs->state != QT_SS_OPENING) {
-		if (qs->state == QT_SS_UNCONN) {
+		if (qs->state == QT_SS_UNCONN ||
+		    (qs->state == QT_SS_CLOSED && !qs->peer_closed)) {
 			sock->state = SS_UNCONNECTED;
 			err = sock_error(sk) ?: -ECONNABORTED;
 		} else {

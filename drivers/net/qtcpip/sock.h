@@ -11,6 +11,9 @@
 #include "compat.h"
 #include "qtcpip.h"
 
+/* Every transition, with its event and test: the table in the Design
+ * section of Documentation/networking/qtcpip.rst.
+ */
 enum qt_sock_state {
 	QT_SS_UNCONN,		/* no connection (yet, or again after a failure) */
 	QT_SS_OPENING,		/* AT+QIOPEN sent, waiting for +QIOPEN */
