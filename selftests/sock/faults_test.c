@@ -838,7 +838,9 @@ QT_TEST_F(faults, send_refused_epipe, 60)
 {
 	/* "unknown error" in either table */
 	int fd, u, e, code = self->m.bc66_errors ? 550 : 552;
+	struct timeval tv = { .tv_sec = 5 };
 	short re;
+	char c;
 
 	fd = open_mode(self, variant, SOCK_STREAM, self->sink);
 	ASSERT_LE(0, fd);
@@ -854,6 +856,10 @@ QT_TEST_F(faults, send_refused_epipe, 60)
 	EXPECT_EQ(EPIPE, e) TH_LOG("SO_ERROR %s", strerror(e));
 	EXPECT_EQ(-1, send(fd, "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
+	/* Gone both ways: a reader gets EOF at once, not its timeout. */
+	EXPECT_EQ(POLLHUP, qt_poll1(fd, POLLIN, 0) & POLLHUP);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	EXPECT_EQ(0, recv(fd, &c, 1, 0)) TH_LOG("recv: %s", strerror(errno));
 	EXPECT_EQ(0, qt_echo_check(_metadata, u, 200, 82, 0, 15000));
 	close(fd);
 	close(u);

@@ -216,11 +216,11 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			if (qt_txq_unlink(qs, skb))
 				kfree_skb(skb);
 		} else if (qs->state == QT_SS_CONNECTED) {
-			/* The connection is gone on the module's side. */
-			skb_queue_purge(&qs->txq);
-			qs->state = QT_SS_CLOSED;
-			qs->sk.sk_shutdown |= SEND_SHUTDOWN;
-			qt_sock_set_error(qs, EPIPE);
+			/* The connection is gone on the module's side: both
+			 * ways (a reader waiting for more gets EOF, not its
+			 * timeout), and its connectID goes back.
+			 */
+			qt_sock_abort(qd, qs, EPIPE);
 		}
 		break;
 	}
