@@ -77,10 +77,10 @@ expect_usage "dns resolve without a name" "a host name is required" \
 expect_usage "dns resolve with two names" "one name at a time" \
 	"$QT" dns resolve dev "$UC20" a b
 # One lookup at a time per module: a second one meanwhile is refused.
-emu 1 set rtt_ms 4000 > /dev/null
+emu 1 set rtt_ms 8000 > /dev/null
 "$QT" dns resolve dev "$UC20" localhost > /dev/null 2>&1 &
 slow=$!
-wait_for 10 eval 'emu 1 state | grep -q " dns=busy"'
+wait_for 15 eval 'emu 1 state | grep -q " dns=busy"'
 expect_err "a second lookup while one runs: busy" \
 	"^qtcpip: dns resolve: Device or resource busy \(a name lookup is already running\)$" \
 	"$QT" dns resolve dev "$UC20" localhost
@@ -89,7 +89,7 @@ check "  the first one succeeds" test $? = 0
 run timeout --preserve-status -s INT 0.7 "$QT" dns resolve dev "$UC20" localhost
 check "Ctrl-C during a slow lookup: exit 130" test "$rc" = 130
 check "  the next lookup works once the module answered" \
-	wait_for 10 qt_ok dns resolve dev "$UC20" localhost
+	wait_for 30 qt_ok dns resolve dev "$UC20" localhost
 emu 1 set rtt_ms 0 > /dev/null
 
 # The module refuses the command itself: nothing is pending afterwards.

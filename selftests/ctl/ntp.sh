@@ -51,10 +51,10 @@ expect_err "a server name with a quote" \
 
 # The second request must come while AT+QNTP is at the module: wait for
 # the emulator to say so (a fixed sleep lost the race on a slow guest).
-emu 1 set rtt_ms 4000 > /dev/null
+emu 1 set rtt_ms 8000 > /dev/null
 "$QT" ntp dev "$UC20" "$sntp" > /dev/null 2>&1 &
 p=$!
-wait_for 10 eval 'emu 1 state | grep -q " ntp=busy"'
+wait_for 15 eval 'emu 1 state | grep -q " ntp=busy"'
 expect_err "a second synchronisation while one runs: busy" \
 	"^qtcpip: ntp: Device or resource busy \(a time synchronisation is already running\)$" \
 	"$QT" ntp dev "$UC20" "$sntp"
@@ -64,7 +64,7 @@ run timeout --preserve-status -s INT 0.7 "$QT" ntp dev "$UC20" "$sntp"
 check "Ctrl-C while waiting: exit 130" test "$rc" = 130
 emu 1 set rtt_ms 0 > /dev/null
 check "  the next one works once the module answered" \
-	wait_for 10 qt_ok ntp dev "$UC20" "$sntp"
+	wait_for 30 qt_ok ntp dev "$UC20" "$sntp"
 
 # The module refuses the command itself: nothing is pending afterwards.
 emu 1 cmdfail QNTP 558 > /dev/null

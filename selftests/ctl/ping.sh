@@ -77,9 +77,10 @@ expect_usage "unknown option" "unknown option '-f'" "$QT" ping dev "$BC66" -f 12
 
 # ---- one ping at a time; Ctrl-C ----
 emu 0 pingdrop 10 > /dev/null
-"$QT" ping dev "$BC66" -c 3 -W 2 127.0.0.1 > /dev/null 2>&1 &
+# 15 s of it: a loaded debug guest took over 5 s to start the second CLI.
+"$QT" ping dev "$BC66" -c 3 -W 5 127.0.0.1 > /dev/null 2>&1 &
 p=$!
-wait_for 10 eval 'emu 0 state | grep -q " ping=busy"'
+wait_for 15 eval 'emu 0 state | grep -q " ping=busy"'
 expect_err "a second ping while one runs: busy" \
 	"^qtcpip: ping: Device or resource busy \(a ping is already running\)$" \
 	"$QT" ping dev "$BC66" -c 1 127.0.0.1

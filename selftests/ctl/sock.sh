@@ -13,11 +13,15 @@ check "  and nothing else" test "$(echo "$out" | wc -l)" = 1
 expect_json "-j with no sockets: []" "j == []" "$QT" -j sock show
 
 # A TCP connection through the BC66, UDP through the UC20 (push mode),
-# each held open while its stdin is.
-sleep 10 | "$NC" -w 1 -I "$BC66" 127.0.0.1 "$tcp" > /dev/null 2>&1 &
+# each held open while its stdin is: a FIFO this script closes when done
+# (a "sleep 10" ran out before the dumps on a loaded debug guest).
+fifo=$(mktemp -u /tmp/sock.hold.XXXXXX)	# not in the run directory: 9p
+mkfifo "$fifo"
+"$NC" -w 1 -I "$BC66" 127.0.0.1 "$tcp" < "$fifo" > /dev/null 2>&1 &
 nc1=$!
-sleep 10 | "$NC" -u -p -w 1 -I "$UC20" 127.0.0.1 "$udp" > /dev/null 2>&1 &
+"$NC" -u -p -w 1 -I "$UC20" 127.0.0.1 "$udp" < "$fifo" > /dev/null 2>&1 &
 nc2=$!
+exec {hold}> "$fifo"
 conns() { [ "$("$QT" -j sock show 2>/dev/null | grep -o conn_id | wc -l)" = 2 ]; }
 check "two sockets appear" wait_for 10 conns
 
@@ -46,7 +50,9 @@ expect_json "nobody: -j sock show: the sockets, without the module's view" \
 emu 0 close 0 > /dev/null
 gone() { ! "$QT" sock show dev "$BC66" | grep -q "^$BC66 "; }
 check "after the peer closed, the connectID is given back" wait_for 10 gone
+exec {hold}>&-
 wait $nc1 $nc2
+rm -f "$fifo"
 expect_json "both sockets gone once closed" "j == []" "$QT" -j sock show
 expect_usage "sock show junk" "unexpected argument 'junk'" "$QT" sock show junk
 expect_usage "sock frob" "unknown command 'frob'" "$QT" sock frob
