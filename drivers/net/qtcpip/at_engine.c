@@ -977,6 +977,14 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 	struct qtcpip_dev *qd = ctx;
 
 	lockdep_assert_held(&qd->lock);
+	/* The module rebooted earlier in this input: what follows is the
+	 * new boot's (its echo, an ERROR for a connectID it no longer has),
+	 * not an answer to the command in flight. The reset after this
+	 * input fails that command and every connection with ENETRESET; an
+	 * ERROR taken as the send's answer would fail it with EPIPE first.
+	 */
+	if (qd->reset_pending)
+		return;
 	/* A line only a module at the right rate can form (at_init.c). */
 	if (ev->type == QT_EV_FINAL || ev->type == QT_EV_PROMPT ||
 	    (ev->type == QT_EV_URC && ev->urc != QT_URC_OTHER))
