@@ -768,6 +768,41 @@ QT_TEST_F(faults, open_command_refused, 60)
 	close(fd);
 }
 
+/*
+ * OPENING -> UNCONN at the connect deadline: the module took AT+QIOPEN
+ * but never says +QIOPEN. connect() fails with ETIMEDOUT at the dialect's
+ * open_timeout_ms (BC66: 40 s; the UC20's 150 s is the same code, too
+ * long to wait for here), and AT+QICLOSE gives the connectID back: all
+ * of the module's connectIDs open again afterwards.
+ */
+QT_TEST_F(faults, connect_deadline, 120)
+{
+	int fd, r, i, fds[12];
+	long long t0, ms;
+
+	if (self->m.uc20 || variant->mode != QTCPIP_MODE_BUFFER)
+		SKIP(return, "BC66, one access mode: a 40 s wait");
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 70000"));
+	t0 = qt_now_ms();
+	r = qt_connect_port(fd, self->echo);
+	ms = qt_now_ms() - t0;
+	EXPECT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 0"));
+	EXPECT_EQ(-ETIMEDOUT, r) TH_LOG("%s", strerror(-r));
+	EXPECT_LE(39000, ms);
+	EXPECT_GE(50000, ms) TH_LOG("connect() gave up after %lld ms", ms);
+	close(fd);
+	for (i = 0; i < self->m.nconn; i++) {
+		fds[i] = open_mode(self, variant, SOCK_STREAM, self->echo);
+		EXPECT_LE(0, fds[i]) TH_LOG("connection %d of %d: %s", i + 1,
+					    self->m.nconn, strerror(-fds[i]));
+	}
+	for (i = 0; i < self->m.nconn; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 struct connector {
 	pthread_t th;
 	int fd, port, ret;
