@@ -20,6 +20,11 @@
  *   conc-down    all connectIDs (5 BC66, 12 UC20) reading at once: the
  *                aggregate against the bound, Jain's fairness index, the
  *                kernel memory per busy socket
+ *   floor        before the driver attaches: K round trips of "AT" and
+ *                its OK by a user-space program on the raw tty (N_TTY),
+ *                the rig's own turnaround (QEMU's UART, the guest's tty
+ *                layer and scheduling under TCG) to set the driver's
+ *                against
  *
  * and the guest's CPU time per MiB moved for the transfers.
  *
@@ -53,6 +58,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -84,7 +90,7 @@ static struct form frame(const struct qt_mod *m, const char *dir, int id)
 			f.line += strlen("\r\n> ") + p +
 				  strlen("\r\nSEND OK\r\n");
 		}
-	} else if (!strcmp(dir, "down-buffer")) {
+	} else if (!strcmp(dir, "down-buffer") || !strcmp(dir, "floor-read")) {
 		p = m->uc20 ? 1500 : 700;
 		f.line = snprintf(s, sizeof(s), "AT+QIRD=%d,%zu\r", id, p);
 		f.line += snprintf(s, sizeof(s), "\r\n+QIRD: %zu\r\n", p) + p +
@@ -401,6 +407,174 @@ out:
 	if (fd >= 0)
 		close(fd);
 	free(rtt);
+}
+
+
+/*
+ * The rig's floor: what the line waits for a responder that is not the
+ * driver, user space on the raw tty (N_TTY): QEMU's UART, the guest's tty
+ * layer, a wakeup and two system calls per turn. turnaround.py measures
+ * its "final" gaps as it does the driver's. The emulator boots with echo
+ * on: "ATE0" first.
+ */
+struct floor_line {
+	int fd;
+	char buf[4096];
+	size_t got;
+};
+
+/* One read from the line (0), or -errno; at most 10 s. */
+static int floor_fill(struct floor_line *l)
+{
+	struct pollfd p = { .fd = l->fd, .events = POLLIN };
+	ssize_t r;
+
+	if (l->got >= sizeof(l->buf) - 1)
+		return -EPROTO;
+	if (poll(&p, 1, 10000) != 1)
+		return -ETIMEDOUT;
+	r = read(l->fd, l->buf + l->got, sizeof(l->buf) - 1 - l->got);
+	if (r <= 0)
+		return r ? -errno : -EIO;
+	l->got += r;
+	return 0;
+}
+
+/* Read until @end is in the buffer (0), or -errno. */
+static int floor_until(struct floor_line *l, const char *end)
+{
+	int err = 0;
+
+	while (!err && !memmem(l->buf, l->got, end, strlen(end)))
+		err = floor_fill(l);
+	return err;
+}
+
+static int floor_cmd(struct floor_line *l, const char *cmd, const char *end)
+{
+	l->got = 0;
+	if (write(l->fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		return -errno;
+	return floor_until(l, end);
+}
+
+/* K round trips of "AT" and its OK. */
+static int floor_rt(struct floor_line *l, const char *model,
+		    unsigned int baud, int ctl, int k)
+{
+	double *rtt = calloc(k, sizeof(*rtt)), t, med = 0, p99 = 0, wire;
+	int i, n = 0, err = rtt ? 0 : -ENOMEM;
+
+	qt_emu(ctl, "mark bench model=%s baud=%u dir=floor", model, baud);
+	for (i = 0; i < k && !err; i++) {
+		t = now_us();
+		err = floor_cmd(l, "AT\r", "OK\r\n");
+		rtt[n++] = now_us() - t;
+	}
+	qt_emu(ctl, "mark end");
+	qsort(rtt, n, sizeof(*rtt), cmp_double);
+	if (n) {
+		med = rtt[n / 2];
+		p99 = rtt[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+	}
+	/* "AT\r" and "\r\nOK\r\n": 9 bytes of 10 bits */
+	wire = 9 * 10 * 1e6 / baud;
+	printf("# BENCH model=%s baud=%u dir=floor round_trips=%d rtt_med_us=%.0f "
+	       "rtt_p99_us=%.0f line_bytes_per_rt=9 wire_us=%.0f rtt_ratio=%.3f\n",
+	       model, baud, n, med, p99, wire, med / wire);
+	free(rtt);
+	return err;
+}
+
+/*
+ * About @n bytes of the source read with AT+QIRD the simplest way, one
+ * command in flight as the driver does: the line's goodput without the
+ * driver, the socket layer and the bench's recv() calls.
+ */
+static int floor_read(struct floor_line *l, const struct qt_mod *m,
+		      unsigned int baud, int ctl, size_t n)
+{
+	size_t p = m->uc20 ? 1500 : 700, done = 0, len, hl;
+	long long t0, l0;
+	char cmd[128], *h, *e;
+	int err;
+
+	/* the driver's init activates the UC20's context; BC66: no-op */
+	if (m->uc20)
+		floor_cmd(l, "AT+QIACT=1\r", "\r\n");
+	usleep(200000);
+	qt_emu(ctl, "mark bench model=%s baud=%u dir=floor-read", m->model,
+	       baud);
+	l0 = qt_emu_counter(ctl, "rx_bytes") + qt_emu_counter(ctl, "tx_bytes");
+	t0 = qt_now_ms();
+	snprintf(cmd, sizeof(cmd), "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",%d,0,0\r",
+		 qt_srv("TCP_SOURCE"));
+	err = floor_cmd(l, cmd, "+QIOPEN: 0,0\r\n");
+	snprintf(cmd, sizeof(cmd), "AT+QIRD=0,%zu\r", p);
+	while (!err && done < n) {
+		l->got = 0;
+		if (write(l->fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+			err = -errno;
+			break;
+		}
+		err = floor_until(l, "+QIRD: ");
+		h = memmem(l->buf, l->got, "+QIRD: ", 7);
+		while (!err && !memmem(h, l->buf + l->got - h, "\r\n", 2))
+			err = floor_fill(l);
+		if (err)
+			break;
+		len = strtoul(h + 7, &e, 10);
+		hl = e + 2 - l->buf;
+		/* the data, "\r\n", then "\r\nOK\r\n" ("+QIRD: 0": no data) */
+		while (!err && l->got < hl + len + (len ? 8 : 6))
+			err = floor_fill(l);
+		if (!len)
+			usleep(1000);	/* the source has not caught up */
+		done += len;
+	}
+	t0 = qt_now_ms() - t0;
+	qt_emu(ctl, "mark end");
+	result(m, baud, "floor-read", 0, done, t0,
+	       qt_emu_counter(ctl, "rx_bytes") +
+	       qt_emu_counter(ctl, "tx_bytes") - l0, NULL, -err);
+	floor_cmd(l, "AT+QICLOSE=0\r", "OK\r\n");
+	return err;
+}
+
+static void bench_floor(int slot, unsigned int baud, int k, size_t n)
+{
+	struct floor_line *l = calloc(1, sizeof(*l));
+	struct qt_mod m = { .slot = slot };
+	int ctl, err;
+
+	qt_slot_model(slot, m.model, sizeof(m.model));
+	m.uc20 = !strcmp(m.model, "uc20");
+	ctl = qt_emu_open(slot);
+	m.ctl = ctl;
+	if (!l || ctl < 0) {
+		err = -EIO;
+		goto out;
+	}
+	l->fd = open(qt_slot_tty(slot), O_RDWR | O_NOCTTY);
+	/* the driver's tests set the tty the same way (baud_base too) */
+	err = l->fd < 0 ? -errno : qt_tty_setup(l->fd, baud);
+	if (!err)
+		err = floor_cmd(l, "ATE0\r", "OK\r\n");
+	usleep(300000);
+	tcflush(l->fd, TCIFLUSH);
+	if (!err)
+		err = floor_rt(l, m.model, baud, ctl, k);
+	if (!err)
+		err = floor_read(l, &m, baud, ctl, n);
+out:
+	printf("%sok %d - %s %u baud: the rig's floor, user space on the raw tty%s%s\n",
+	       err ? "not " : "", ++test_no, m.model, baud, err ? ": " : "",
+	       err ? strerror(-err) : "");
+	if (l && l->fd > 0)
+		close(l->fd);
+	if (ctl >= 0)
+		close(ctl);
+	free(l);
 }
 
 /*
@@ -911,11 +1085,13 @@ int main(int argc, char **argv)
 	}
 	if (modules)
 		return bench_modules(modules, baud, seconds);
+	printf("1..8\n");
+	bench_floor(slot, baud, echoes * 5, (size_t)baud / 10 * seconds * 95 / 100);
 	if (qt_mod_attach(&m, slot, baud, err, sizeof(err))) {
 		printf("1..1\nnot ok 1 - attach: %s\n", err);
 		return 1;
 	}
-	printf("1..7\n# %s on %s (%s) at %u baud, guest tty set to match\n",
+	printf("# %s on %s (%s) at %u baud, guest tty set to match\n",
 	       m.model, m.tty, m.ifname, baud);
 	/* about `seconds` of line time at the bound of each direction */
 	up = (size_t)baud / 10 * seconds * (m.uc20 ? 95 : 48) / 100;

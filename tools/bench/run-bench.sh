@@ -129,7 +129,7 @@ BEGIN {
 	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s %8s %8s\n", "", "", "",
 	       "B/s", "B/s", "", "bytes", "theory", "emu", "ms/MiB", "ms/MiB"
 }
-/^# BENCH/ && $0 ~ / dir=(up|down-buffer|down-push) / {
+/^# BENCH/ && $0 ~ / dir=(up|down-buffer|down-push|floor-read) / {
 	printf "%-5s %7s %-11s %9s %9s %6s %6s %8s %8s %8s %8s\n", kv("model"),
 	       kv("baud"), kv("dir"), kv("goodput"), kv("bound"), kv("ratio"),
 	       kv("chunk"), kv("line_per_byte"), kv("measured_line_per_byte"),
@@ -164,12 +164,16 @@ BEGIN {
 	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s\n", "", "", "", "us", "us",
 	       "B/rt", "us", ""
 }
-/^# BENCH/ && / dir=echo-/ {
-	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s send=%sms open=%sms rtt=%sms\n",
+/^# BENCH/ && / dir=(echo-|floor )/ {
+	if (kv("dir") == "floor")
+		d = "(AT and OK, user space, no driver)"
+	else
+		d = sprintf("send=%sms open=%sms rtt=%sms", kv("send_delay_ms"),
+			    kv("open_delay_ms"), kv("rtt_ms"))
+	printf "%-5s %7s %-11s %8s %8s %8s %8s %6s %s\n",
 	       kv("model"), kv("baud"), kv("dir"), kv("rtt_med_us"),
 	       kv("rtt_p99_us"), kv("line_bytes_per_rt"), kv("wire_us"),
-	       kv("rtt_ratio"), kv("send_delay_ms"), kv("open_delay_ms"),
-	       kv("rtt_ms")
+	       kv("rtt_ratio"), d
 }' "$all"
 echo
 [ -n "$mods_models" ] && awk "$KV_AWK"'
@@ -219,7 +223,9 @@ jain: Jain's fairness index over the sockets' goodput (1: equal shares).
 busy / idle: kernel slab objects (/proc/slabinfo) per socket, with all
 connectIDs reading at once / connected and silent (a few kB of noise).
 echo ratio: (median round trip - emulator's SEND OK delay) / wire time of
-the line bytes per round trip at the line rate.
+the line bytes per round trip at the line rate. floor: the same for "AT"
+and its OK answered by user space on the raw tty before the driver
+attaches: the rig's own round trip (QEMU, the guest's tty layer, TCG).
 Turnaround: see tools/bench/turnaround.py; n / median / p99 in us; idle
 share: the gaps' sum over the span.
 Modules: each module's own line and emulator (run-guest with N --modem);
