@@ -782,6 +782,7 @@ QT_TEST_F(faults, connect_deadline, 120)
 
 	if (self->m.uc20 || variant->mode != QTCPIP_MODE_BUFFER)
 		SKIP(return, "BC66, one access mode: a 40 s wait");
+	ASSERT_GE(ARRAY_SIZE(fds), self->m.nconn);
 	fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 70000"));

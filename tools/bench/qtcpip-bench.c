@@ -326,6 +326,14 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sorts @v; its median and 99th percentile. @n > 0. */
+static void med_p99(double *v, int n, double *med, double *p99)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	*med = v[n / 2];
+	*p99 = v[(n * 99 + 99) / 100 - 1];
+}
+
 /* one of the emulator's configured delays (qt_mod_attach sets 0), or -1 */
 static long long emu_knob(const struct qt_mod *m, const char *name)
 {
@@ -389,9 +397,7 @@ static void bench_echo(const struct qt_mod *m, unsigned int baud, int mode,
 	mark(m, baud, NULL);
 	if (err)
 		goto out;
-	qsort(rtt, k, sizeof(*rtt), cmp_double);
-	med = rtt[k / 2];
-	p99 = rtt[(k * 99 + 99) / 100 - 1];
+	med_p99(rtt, k, &med, &p99);
 	wire_us = (double)line / k * 10 * 1e6 / baud;
 	net = med - (send_delay > 0 ? send_delay * 1000.0 : 0);
 	printf("# BENCH model=%s baud=%u dir=%s round_trips=%d rtt_med_us=%.0f "
@@ -472,11 +478,8 @@ static int floor_rt(struct floor_line *l, const char *model,
 		rtt[n++] = now_us() - t;
 	}
 	qt_emu(ctl, "mark end");
-	qsort(rtt, n, sizeof(*rtt), cmp_double);
-	if (n) {
-		med = rtt[n / 2];
-		p99 = rtt[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
-	}
+	if (n)
+		med_p99(rtt, n, &med, &p99);
 	/* "AT\r" and "\r\nOK\r\n": 9 bytes of 10 bits */
 	wire = 9 * 10 * 1e6 / baud;
 	printf("# BENCH model=%s baud=%u dir=floor round_trips=%d rtt_med_us=%.0f "
@@ -551,6 +554,8 @@ static void bench_floor(int slot, unsigned int baud, int k, size_t n)
 	m.uc20 = !strcmp(m.model, "uc20");
 	ctl = qt_emu_open(slot);
 	m.ctl = ctl;
+	if (l)
+		l->fd = -1;
 	if (!l || ctl < 0) {
 		err = -EIO;
 		goto out;
@@ -570,7 +575,7 @@ out:
 	printf("%sok %d - %s %u baud: the rig's floor, user space on the raw tty%s%s\n",
 	       err ? "not " : "", ++test_no, m.model, baud, err ? ": " : "",
 	       err ? strerror(-err) : "");
-	if (l && l->fd > 0)
+	if (l && l->fd >= 0)
 		close(l->fd);
 	if (ctl >= 0)
 		close(ctl);
