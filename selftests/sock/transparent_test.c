@@ -548,6 +548,73 @@ QT_TEST_F(tp, close_sends_queued_data_and_closes, 120)
 	free(tx);
 }
 
+/* The state table's "transparent session ended, not by the peer, after
+ * user bytes were dropped": a NO CARRIER in the data (here written by the
+ * emulator while a long send is still on its way) may be the module's
+ * ending, so the driver drops what is still queued for the line, which the
+ * module would take as commands, and checks with "+++". The module was in
+ * data mode after all (it answers the "+++" with OK): the stream has a
+ * hole, and the socket must say so (ECONNRESET), not go on.
+ */
+QT_TEST_F(tp, dropped_bytes_at_a_false_ending_reset, 120)
+{
+	int sink = qt_srv("TCP_SINK"), echo = qt_srv("TCP_ECHO"), fd, fd2;
+	int other = -1, bfd = -1, outq = -1, err = 0, i;
+	size_t n = 48 * 1024;
+	unsigned char *tx = malloc(n);
+	long long sent0, sent1;
+	char c[64] = "";
+
+	ASSERT_LT(0, sink);
+	ASSERT_LT(0, echo);
+	ASSERT_NE(NULL, tx);
+	other = qt_open(&self->m, SOCK_STREAM, -1, echo);
+	ASSERT_LE(0, other);
+	if (self->have_bc66) {
+		bfd = qt_open(&self->b, SOCK_STREAM, -1, echo);
+		ASSERT_LE(0, bfd);
+	}
+	fd = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT, sink);
+	ASSERT_LE(0, fd);
+	sent0 = qt_emu_counter(self->m.ctl, "sock_tx");
+	ASSERT_LE(0, sent0);
+	qt_fill(tx, n, 5);
+	ASSERT_EQ(0, qt_set_int(fd, SOL_SOCKET, SO_SNDBUF, 256 * 1024));
+	ASSERT_EQ((ssize_t)n, send(fd, tx, n, MSG_DONTWAIT));
+	ASSERT_EQ(0, ioctl(fd, SIOCOUTQ, &outq));
+	if (outq <= 0)
+		SKIP(goto out, "the line took all %zu bytes at once (USB)", n);
+	/* 48 KiB take 4 s at 115200: most is still queued. */
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "raw \\r\\nNO CARRIER\\r\\n"));
+	for (i = 0; i < 300 && !err; i++) {
+		usleep(100000);
+		err = qt_so_error(fd);
+	}
+	EXPECT_EQ(ECONNRESET, err) TH_LOG("SO_ERROR %d after the false ending", err);
+	EXPECT_EQ(-1, send(fd, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	sent1 = qt_emu_counter(self->m.ctl, "sock_tx");
+	TH_LOG("%lld of %zu bytes reached the peer", sent1 - sent0, n);
+	EXPECT_GT(sent1 - sent0, 0);
+	EXPECT_LT(sent1 - sent0, (long long)n)
+		TH_LOG("all %zu bytes reached the peer: nothing was dropped", n);
+	close(fd);
+	/* The module and the others are fine: a new transparent session. */
+	fd2 = qt_open(&self->m, SOCK_STREAM, QTCPIP_MODE_TRANSPARENT, echo);
+	ASSERT_LE(0, fd2) TH_LOG("new transparent socket: %s", strerror(-fd2));
+	EXPECT_EQ(0, qt_echo_ok(fd2, "after", 5));
+	EXPECT_EQ(0, qt_set_mode(fd2, QTCPIP_MODE_BUFFER));
+	qt_check_unaffected(_metadata, self, other, bfd);
+	close(fd2);
+out:
+	close(other);
+	if (bfd >= 0)
+		close(bfd);
+	EXPECT_EQ(0, qt_emu_wait_no_conns(self->m.ctl, 60000, c, sizeof(c)))
+		TH_LOG("connectIDs %s still open", c);
+	free(tx);
+}
+
 /* Finding 11: SIOCOUTQ walks txq under txq.lock; the transparent writer
  * must take its skbs off under that lock too, or a walk reads an skb the
  * writer just freed (KASAN on the debug kernel) or loops on a broken list.
