@@ -804,6 +804,51 @@ QT_TEST_F(faults, connect_deadline, 120)
 			close(fds[i]);
 }
 
+/*
+ * OPENING -> UNCONN at AT+QIOPEN's own command deadline: the module takes
+ * the command, but its answer comes after the deadline (output held 4.5 s,
+ * the deadline capped at 3 s). connect() fails with ETIMEDOUT. The late
+ * answer (OK, +QIOPEN: <id>,0) opens a connection in the module that no
+ * socket holds; the driver must close it, or that connectID is refused
+ * ("socket identity has been used") from then on: all of the module's
+ * connectIDs open again afterwards.
+ */
+QT_TEST_F(faults, open_command_deadline, 90)
+{
+	int fd, r, i, fds[12];
+	long long t0, ms;
+
+	ASSERT_GE(ARRAY_SIZE(fds), self->m.nconn);
+	self->at_timeout = qt_read_param("at_timeout_ms");
+	ASSERT_LE(0, self->at_timeout) TH_LOG("no at_timeout_ms parameter");
+	ASSERT_EQ(0, qt_write_param("at_timeout_ms", 3000));
+	fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "delay 4500"));
+	t0 = qt_now_ms();
+	r = qt_connect_port(fd, self->echo);
+	ms = qt_now_ms() - t0;
+	EXPECT_EQ(-ETIMEDOUT, r) TH_LOG("%s", strerror(-r));
+	EXPECT_LE(2900, ms);
+	EXPECT_GE(4400, ms) TH_LOG("connect() gave up after %lld ms", ms);
+	close(fd);
+	/* the late answers, and the driver's close of the id (its tick
+	 * retries such closes every 2 s)
+	 */
+	usleep(5000000);
+	for (i = 0; i < self->m.nconn; i++) {
+		fds[i] = open_mode(self, variant, SOCK_STREAM, self->echo);
+		EXPECT_LE(0, fds[i]) TH_LOG("connection %d of %d: %s", i + 1,
+					    self->m.nconn, strerror(-fds[i]));
+	}
+	for (i = 0; i < self->m.nconn; i++)
+		if (fds[i] >= 0) {
+			EXPECT_EQ(0, qt_echo_check(_metadata, fds[i], 10, i, 0,
+						   15000));
+			close(fds[i]);
+		}
+}
+
 struct connector {
 	pthread_t th;
 	int fd, port, ret;

@@ -510,9 +510,13 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		qs->sk.sk_state_change(&qs->sk);
 		if (qs->id >= 0 && qd->conn[qs->id] == &qs->conn) {
 			/* An id the module holds (a close of it that failed
-			 * unseen): close it before it is used again.
+			 * unseen), or may hold (no answer in time: a late
+			 * "+QIOPEN: <id>,0" would open it for nobody, or for
+			 * the next socket given the id): close it before it
+			 * is used again.
 			 */
-			if (cmd->code && qt_code_id_used(qd->dialect, cmd->code))
+			if ((cmd->code && qt_code_id_used(qd->dialect, cmd->code)) ||
+			    cmd->outcome == QT_OUT_TIMEOUT)
 				qt_id_stale(qd, qs->id);
 			qt_conn_release(qd, qs->id);
 		}
