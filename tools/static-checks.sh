@@ -10,11 +10,20 @@ cd "$QTCPIP_TOP" || exit 1
 checkpatch=$(tools/ksft-headers.sh --checkpatch) || exit 1
 files=$(ls drivers/net/qtcpip/*.[ch] include/uapi/linux/qtcpip.h selftests/kmod/*.c)
 kernels="6.1 6.12"
-tap_plan $(( $(echo "$files" | wc -w) + 2 * $(echo $kernels | wc -w) + 1 ))
+tap_plan $(( $(echo "$files" | wc -w) + 2 * $(echo $kernels | wc -w) + 2 ))
 
 # The engine reaches the socket layer only through its ops tables.
 check "layers: the AT engine calls no socket-layer code (tools/check-layers.sh)" \
 	tools/check-layers.sh
+
+# The engine's API and ops tables carry kernel-doc: it must parse clean.
+kerneldoc=$(tools/ksft-headers.sh --kernel-doc) || exit 1
+if log=$(perl "$kerneldoc" -none drivers/net/qtcpip/*.[ch] 2>&1) && [ -z "$log" ]; then
+	ok "kernel-doc -none drivers/net/qtcpip: no warnings"
+else
+	echo "$log" | sed 's/^/#   /'
+	not_ok "kernel-doc -none drivers/net/qtcpip: no warnings"
+fi
 
 for f in $files; do
 	# --terse prints one line per finding and nothing for a clean file.

@@ -99,11 +99,20 @@ void qt_async_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 	wake_up_all(&qd->async_wait);
 }
 
-/* Take @slot for a request that may last @timeout_ms: -EBUSY while an
- * earlier request (even an abandoned one) still waits for its result.
- * A @limited requester (no CAP_NET_ADMIN) gets -EAGAIN while its user's
- * previous limited request rests: as long as it held the slot, so that one
- * user looping cannot keep the single slot from everybody else.
+/**
+ * qt_async_get() - take the slot of an asynchronous request
+ * @qd: the module
+ * @slot: the slot (DNS, ping, NTP: one each)
+ * @timeout_ms: how long the request may last
+ * @limited: the requester has no CAP_NET_ADMIN
+ *
+ * A @limited requester waits out its user's previous limited request:
+ * as long as that held the slot, so that one user looping cannot keep the
+ * single slot from everybody else.
+ *
+ * Context: process context; takes qd->lock.
+ * Return: 0; -EBUSY while an earlier request (even an abandoned one)
+ * still waits for its result; -EAGAIN for a @limited requester resting.
  */
 int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
 		 unsigned int timeout_ms, bool limited)
@@ -135,7 +144,13 @@ int qt_async_get(struct qtcpip_dev *qd, struct qt_async *slot,
 	return err;
 }
 
-/* The module refused the command: no result will come, free the slot. */
+/**
+ * qt_async_refused() - the module refused the command: no result comes
+ * @qd: the module
+ * @slot: the slot, free again
+ *
+ * Context: process context; takes qd->lock.
+ */
 void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot)
 {
 	spin_lock_bh(&qd->lock);
@@ -143,7 +158,13 @@ void qt_async_refused(struct qtcpip_dev *qd, struct qt_async *slot)
 	spin_unlock_bh(&qd->lock);
 }
 
-/* The requester is done with @slot, result or not. */
+/**
+ * qt_async_put() - the requester is done with the slot, result or not
+ * @qd: the module
+ * @slot: the slot
+ *
+ * Context: process context; takes qd->lock.
+ */
 void qt_async_put(struct qtcpip_dev *qd, struct qt_async *slot)
 {
 	spin_lock_bh(&qd->lock);

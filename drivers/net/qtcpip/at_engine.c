@@ -43,6 +43,12 @@ MODULE_PARM_DESC(at_timeout_ms,
 /* The layer above: set once, before the line discipline is registered. */
 static const struct qt_dev_ops *qt_dev_ops;
 
+/**
+ * qt_engine_set_ops() - the layer above the engine
+ * @ops: its device-level callbacks (struct qt_dev_ops)
+ *
+ * Context: module init, before the line discipline is registered.
+ */
 void qt_engine_set_ops(const struct qt_dev_ops *ops)
 {
 	qt_dev_ops = ops;
@@ -54,6 +60,14 @@ void qt_engine_set_ops(const struct qt_dev_ops *ops)
  */
 ATOMIC_NOTIFIER_HEAD(qt_dev_chain);
 
+/**
+ * qt_dev_event() - tell the listeners of qt_dev_chain of a device event
+ * @qd: the module
+ * @event: enum qtcpip_event
+ * @arg: its argument (a context, a connectID), or 0
+ *
+ * Context: any.
+ */
 void qt_dev_event(struct qtcpip_dev *qd, int event, int arg)
 {
 	struct qt_dev_event ev = { .qd = qd, .arg = arg };
@@ -74,7 +88,17 @@ static struct qt_conn *qt_conn_get(struct qtcpip_dev *qd, int id)
 	return conn;
 }
 
-/* @conn takes connectID @id; the table holds a reference. */
+/**
+ * qt_conn_attach_locked() - a connection takes a connectID
+ * @qd: the module
+ * @conn: the connection
+ * @id: a connectID free in the table
+ *
+ * From now on the engine reports what the module says of @id to @conn.
+ * The table holds a reference (->get).
+ *
+ * Context: under qd->lock.
+ */
 void qt_conn_attach_locked(struct qtcpip_dev *qd, struct qt_conn *conn,
 			   int id)
 {
@@ -83,7 +107,15 @@ void qt_conn_attach_locked(struct qtcpip_dev *qd, struct qt_conn *conn,
 	qd->conn[id] = conn;
 }
 
-/* Empty the slot of @id; the table's reference is the caller's now. */
+/**
+ * qt_conn_detach_locked() - empty the table's slot of a connectID
+ * @qd: the module
+ * @id: the connectID
+ *
+ * Context: under qd->lock.
+ * Return: the connection that held @id, whose table reference is the
+ * caller's now (dropped with ->put once qd->lock is released), or NULL.
+ */
 struct qt_conn *qt_conn_detach_locked(struct qtcpip_dev *qd, int id)
 {
 	struct qt_conn *conn = qd->conn[id];
@@ -125,9 +157,15 @@ static void qt_rx_start(struct qtcpip_dev *qd, struct qt_conn *conn,
 	qd->rx_conn = conn;
 }
 
-/* The line lost a byte of the data block in progress (a UART error): drop
- * the block, and tell its connection. Returns that connection with a
- * reference the caller drops once it let go of qd->lock, or NULL.
+/**
+ * qt_engine_rx_error_locked() - the line lost a byte (a UART error)
+ * @qd: the module
+ *
+ * Drops the data block in progress and tells its connection (->rx_error).
+ *
+ * Context: under qd->lock.
+ * Return: that connection, with a reference the caller drops (->put)
+ * once it let go of qd->lock, or NULL.
  */
 struct qt_conn *qt_engine_rx_error_locked(struct qtcpip_dev *qd)
 {
@@ -144,6 +182,13 @@ struct qt_conn *qt_engine_rx_error_locked(struct qtcpip_dev *qd)
 	return conn;
 }
 
+/**
+ * qt_deadline() - a command deadline in jiffies
+ * @ms: the deadline the manual gives the command
+ *
+ * Return: @ms in jiffies, capped by the at_timeout_ms module parameter
+ * (tests use it to meet deadlines fast).
+ */
 unsigned long qt_deadline(unsigned int ms)
 {
 	if (qt_at_timeout_ms && ms > qt_at_timeout_ms)
@@ -151,7 +196,18 @@ unsigned long qt_deadline(unsigned int ms)
 	return msecs_to_jiffies(ms);
 }
 
-/* A command with the line @fmt (none when NULL: built at issue time). */
+/**
+ * qt_cmd_vnew() - allocate a command
+ * @gfp: allocation flags (GFP_ATOMIC under qd->lock)
+ * @fmt: its AT line without CR, or NULL for a command whose ->build
+ *	writes the line when it is issued
+ * @ap: arguments of @fmt
+ *
+ * The command has one reference (the caller's, which qt_cmd_queue() and
+ * friends take over) and the default 60 s deadline.
+ *
+ * Return: the command, or NULL without memory.
+ */
 struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
 {
 	struct qt_cmd *cmd;
@@ -175,6 +231,14 @@ struct qt_cmd *qt_cmd_vnew(gfp_t gfp, const char *fmt, va_list ap)
 	return cmd;
 }
 
+/**
+ * qt_cmd_new() - allocate a command, as qt_cmd_vnew()
+ * @gfp: allocation flags
+ * @fmt: its AT line, or NULL
+ * @...: arguments of @fmt
+ *
+ * Return: the command, or NULL without memory.
+ */
 struct qt_cmd *qt_cmd_new(gfp_t gfp, const char *fmt, ...)
 {
 	struct qt_cmd *cmd;
@@ -186,6 +250,13 @@ struct qt_cmd *qt_cmd_new(gfp_t gfp, const char *fmt, ...)
 	return cmd;
 }
 
+/**
+ * qt_cmd_put() - drop a reference to a command
+ * @cmd: the command, or NULL
+ *
+ * Context: any; frees the command, its line, answer and payload with the
+ * last reference.
+ */
 void qt_cmd_put(struct qt_cmd *cmd)
 {
 	if (!cmd || !refcount_dec_and_test(&cmd->ref))
@@ -196,6 +267,13 @@ void qt_cmd_put(struct qt_cmd *cmd)
 	kfree(cmd);
 }
 
+/**
+ * qt_engine_kick() - let the engine look at its queue soon
+ * @qd: the module
+ *
+ * Context: any. The engine's work item writes the next command if the
+ * line is free; the receive path does so itself after each final result.
+ */
 void qt_engine_kick(struct qtcpip_dev *qd)
 {
 	schedule_work(&qd->eng_work);
@@ -302,6 +380,17 @@ static void qt_engine_flush(struct qtcpip_dev *qd, int err)
 	qd->flushing = false;
 }
 
+/**
+ * qt_cmd_queue_locked() - queue a command
+ * @qd: the module
+ * @cmd: the command; the queue takes over the caller's reference
+ *
+ * Commands go out one at a time, in queue order. The engine always ends
+ * a queued command (answer, deadline, reset or detach) and then calls its
+ * ->done under qd->lock; on a dead device that happens at once.
+ *
+ * Context: under qd->lock.
+ */
 void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
 	lockdep_assert_held(&qd->lock);
@@ -317,6 +406,13 @@ void qt_cmd_queue_locked(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	qt_engine_kick(qd);
 }
 
+/**
+ * qt_cmd_queue() - qt_cmd_queue_locked() for a caller without qd->lock
+ * @qd: the module
+ * @cmd: the command; the queue takes over the caller's reference
+ *
+ * Context: process or softirq context, qd->lock not held.
+ */
 void qt_cmd_queue(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
 	spin_lock_bh(&qd->lock);
@@ -324,9 +420,19 @@ void qt_cmd_queue(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	spin_unlock_bh(&qd->lock);
 }
 
-/* Queue @cmd and wait for it to end. The engine always ends it, by the
- * module's answer, its deadline or detach; a fatal signal only stops the
- * wait (the command still runs, its result is then ignored).
+/**
+ * qt_cmd_exec() - queue a command and wait for it to end
+ * @qd: the module
+ * @cmd: the command, not queued yet; the caller keeps its reference
+ *
+ * The engine always ends the command, by the module's answer, its
+ * deadline or detach; a fatal signal only stops the wait (the command
+ * still runs, its result is then ignored). For init and CAP_NET_ADMIN
+ * callers: anyone's call uses qt_cmd_exec_user().
+ *
+ * Context: process context, may sleep; no lock held.
+ * Return: 0, or the errno of the command's outcome (-EIO for ERROR,
+ * -ETIMEDOUT, -ENETRESET, -ENODEV...), or -EINTR.
  */
 int qt_cmd_exec(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 {
@@ -405,6 +511,18 @@ qt_vexec(struct qtcpip_dev *qd, bool user, unsigned int timeout_ms,
 	return err;
 }
 
+/**
+ * qt_exec() - run one AT command and copy its answer, as qt_cmd_exec()
+ * @qd: the module
+ * @timeout_ms: its deadline, 0 for the default
+ * @resp: where its INFO lines go, joined by newlines (may be NULL)
+ * @resp_size: the size of @resp
+ * @fmt: the AT line without CR
+ * @...: arguments of @fmt
+ *
+ * Context: process context, may sleep.
+ * Return: as qt_cmd_exec(), or -ENOMEM.
+ */
 int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	    size_t resp_size, const char *fmt, ...)
 {
@@ -417,7 +535,19 @@ int qt_exec(struct qtcpip_dev *qd, unsigned int timeout_ms, char *resp,
 	return err;
 }
 
-/* A query for a call any user can make. */
+/**
+ * qt_query() - run one AT command for a call any user can make
+ * @qd: the module
+ * @resp: where its INFO lines go (may be NULL)
+ * @resp_size: the size of @resp
+ * @fmt: the AT line without CR
+ * @...: arguments of @fmt
+ *
+ * As qt_exec(), with the bounded wait of qt_cmd_exec_user().
+ *
+ * Context: process context, may sleep.
+ * Return: as qt_cmd_exec_user(), or -ENOMEM.
+ */
 int qt_query(struct qtcpip_dev *qd, char *resp, size_t resp_size,
 	     const char *fmt, ...)
 {
@@ -570,17 +700,29 @@ static void qt_probe_locked(struct qtcpip_dev *qd, unsigned int flags,
 	qt_cmd_queue_locked(qd, cmd);
 }
 
-/* An "AT" to learn whether the module still answers. Under qd->lock. */
+/**
+ * qt_engine_probe_locked() - ask whether the module still answers ("AT")
+ * @qd: the module
+ *
+ * Context: under qd->lock.
+ */
 void qt_engine_probe_locked(struct qtcpip_dev *qd)
 {
 	qt_probe_locked(qd, 0, 0);
 }
 
-/* The module may be inside a data phase or hold a partial line: give it
- * @len zeros (as many as it can be missing) and end the line; left-over
- * zeros make a line without "AT", which it ignores or refuses. The answers
- * those draw (SEND OK, ERROR) come before ATI's, whose INFO lines tell
- * where the stale ones end. Under qd->lock.
+/**
+ * qt_engine_resync_locked() - get the module out of a data phase
+ * @qd: the module
+ * @len: how many bytes it may still be waiting for
+ *
+ * Writes @len zeros (as many as it can be missing) and a CR before the
+ * next command; left-over zeros make a line without "AT", which it
+ * ignores or refuses. The answers those draw (SEND OK, ERROR) come before
+ * those of the ATI queued first, whose INFO lines tell where the stale
+ * ones end.
+ *
+ * Context: under qd->lock.
  */
 void qt_engine_resync_locked(struct qtcpip_dev *qd, size_t len)
 {
@@ -870,8 +1012,15 @@ static bool qt_recv_hint(struct qtcpip_dev *qd, int id, bool hint_only)
 	return hint;
 }
 
-/* Deactivated PDP context @ctx: its connections fail, and the link is
- * down with the default one. Under qd->lock.
+/**
+ * qt_engine_pdpdeact_locked() - a PDP context was deactivated
+ * @qd: the module
+ * @ctx: the context
+ *
+ * Its connections fail (->pdp_down), and the link is down with the
+ * default context.
+ *
+ * Context: under qd->lock.
  */
 void qt_engine_pdpdeact_locked(struct qtcpip_dev *qd, int ctx)
 {
@@ -1041,7 +1190,18 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 	}
 }
 
-/* Bytes from the module (receive_buf). Never waits. */
+/**
+ * qt_engine_rx() - bytes from the module
+ * @qd: the module
+ * @buf: the bytes
+ * @len: how many
+ *
+ * Parses them (or hands them to transparent mode) and reports to the
+ * connections through their ops; writes the next command when an answer
+ * frees the line.
+ *
+ * Context: the tty's receive_buf; never waits; takes qd->lock.
+ */
 void qt_engine_rx(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 {
 	bool reset;
@@ -1099,7 +1259,18 @@ static void qt_engine_fail_conns(struct qtcpip_dev *qd, int err)
 		gone[n]->ops->put(gone[n]);
 }
 
-/* Fail everything in progress with @err and start over from probing. */
+/**
+ * qt_engine_reset() - the module rebooted or fell silent: start over
+ * @qd: the module
+ * @err: what every command and connection in progress fails with
+ *	(-ENETRESET, -ETIMEDOUT for a mute module)
+ *
+ * Leaves transparent mode, ends every command and fails every connection
+ * (->failed) with @err, takes the carrier down and runs init again
+ * (probe, identify, configure).
+ *
+ * Context: process or softirq context, qd->lock not held.
+ */
 void qt_engine_reset(struct qtcpip_dev *qd, int err)
 {
 	spin_lock_bh(&qd->lock);
@@ -1157,6 +1328,12 @@ static void qt_tick_work(struct work_struct *work)
 		schedule_delayed_work(&qd->tick_work, HZ / 10);
 }
 
+/**
+ * qt_engine_init() - set up the engine of a new device
+ * @qd: the module, not attached yet
+ *
+ * Context: process context, from the line discipline's open.
+ */
 void qt_engine_init(struct qtcpip_dev *qd)
 {
 	spin_lock_init(&qd->lock);
@@ -1176,14 +1353,27 @@ void qt_engine_init(struct qtcpip_dev *qd)
 	qt_parser_set_echo_filter(&qd->parser, true);
 }
 
+/**
+ * qt_engine_start() - start probing and identifying the module
+ * @qd: the module, attached
+ *
+ * Context: any.
+ */
 void qt_engine_start(struct qtcpip_dev *qd)
 {
 	qtcpip_dev_queue_work(qd, &qd->init_work);
 	schedule_delayed_work(&qd->tick_work, HZ / 10);
 }
 
-/* Detach: end every command, stop every work item, fail every socket.
- * Called before the tty is forgotten; nothing of the engine runs after.
+/**
+ * qt_engine_stop() - detach: the engine ends
+ * @qd: the module
+ *
+ * Ends every command (outcome DETACHED), stops every timer and work item
+ * and fails every connection (->failed, -ENODEV). Nothing of the engine
+ * runs after it returns.
+ *
+ * Context: process context, before the tty is forgotten; may sleep.
  */
 void qt_engine_stop(struct qtcpip_dev *qd)
 {

@@ -8,6 +8,8 @@
  * are queued and written from a work item, resumed by write_wakeup.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -469,7 +471,7 @@ int qtcpip_ldisc_register(void)
 	qtcpip_ldisc_ops.num = qtcpip_ldisc_num;
 	err = tty_register_ldisc(&qtcpip_ldisc_ops);
 	if (err)
-		pr_err("qtcpip: cannot register line discipline %d: %d\n",
+		pr_err("cannot register line discipline %d: %d\n",
 		       qtcpip_ldisc_num, err);
 	return err;
 }

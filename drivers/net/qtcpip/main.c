@@ -5,6 +5,8 @@
  * Module entry points and parameters.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/tty.h>
@@ -28,7 +30,7 @@ static int __init qtcpip_init(void)
 
 	/* N_TTY (0) must stay the default discipline of every tty. */
 	if (qtcpip_ldisc_num <= 0 || qtcpip_ldisc_num >= NR_LDISCS) {
-		pr_err("qtcpip: ldisc=%d is outside 1..%d\n",
+		pr_err("ldisc=%d is outside 1..%d\n",
 		       qtcpip_ldisc_num, NR_LDISCS - 1);
 		return -EINVAL;
 	}

@@ -97,11 +97,25 @@ static void qtcpip_dev_release(struct kref *ref)
 	kfree(qd);
 }
 
+/**
+ * qtcpip_dev_get() - take a reference to a device
+ * @qd: the module
+ *
+ * Keeps the memory of @qd (not the attachment: check QT_DEV_DEAD).
+ *
+ * Context: any.
+ */
 void qtcpip_dev_get(struct qtcpip_dev *qd)
 {
 	kref_get(&qd->ref);
 }
 
+/**
+ * qtcpip_dev_put() - drop a reference to a device
+ * @qd: the module; freed with the last reference
+ *
+ * Context: any.
+ */
 void qtcpip_dev_put(struct qtcpip_dev *qd)
 {
 	kref_put(&qd->ref, qtcpip_dev_release);

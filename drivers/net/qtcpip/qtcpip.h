@@ -59,14 +59,6 @@ struct qt_conn;
 
 /**
  * struct qt_conn_ops - how the engine reports to a connection
- *
- * The engine knows a connection (a connectID of the module) only as a
- * &struct qt_conn, which its owner (the socket family) embeds; these are
- * the only calls the engine makes into its owner. All but @get and @put
- * are called under qd->lock from the engine's contexts (receive_buf, its
- * work items, its timer) and must not sleep; they may call back into the
- * engine's *_locked API.
- *
  * @get: take a reference (every table slot, rx_conn and tp_conn hold one,
  *	and every lookup from the engine holds one while it uses the
  *	connection).
@@ -93,6 +85,13 @@ struct qt_conn;
  * @pdp_down: PDP context @ctx was deactivated.
  * @failed: reset or detach: the engine forgot it (its table slot is
  *	empty; the slot's reference is dropped with @put after this).
+ *
+ * The engine knows a connection (a connectID of the module) only as a
+ * &struct qt_conn, which its owner (the socket family) embeds; these are
+ * the only calls the engine makes into its owner. All but @get and @put
+ * are called under qd->lock from the engine's contexts (receive_buf, its
+ * work items, its timer) and must not sleep; they may call back into the
+ * engine's *_locked API.
  */
 struct qt_conn_ops {
 	void (*get)(struct qt_conn *conn);
@@ -124,12 +123,11 @@ struct qt_conn {
 
 /**
  * struct qt_dev_ops - device-level events for the layer above the engine
- *
- * Registered once (qt_engine_set_ops()) before any device attaches.
- *
  * @incoming: +QIURC: "incoming": the module accepted a client on a
  *	listener; the callee may attach it (qt_conn_attach_locked()).
  * @tick: every 100 ms, under qd->lock: deadlines and retries.
+ *
+ * Registered once (qt_engine_set_ops()) before any device attaches.
  */
 struct qt_dev_ops {
 	void (*incoming)(struct qtcpip_dev *qd, const struct qt_event *ev);

@@ -312,7 +312,16 @@ void qt_tp_rx(struct qtcpip_dev *qd, const u8 *data, size_t len)
 	}
 }
 
-/* CONNECT: @conn takes the line. Under qd->lock, from the parser. */
+/**
+ * qt_tp_enter() - a connection takes the line (CONNECT)
+ * @qd: the module
+ * @conn: the transparent connection; the line holds a reference
+ *
+ * From now on the module's bytes go to @conn (->tp_rx) and the bytes of
+ * its ->tx_queue to the module, until its session ends (->tp_end).
+ *
+ * Context: under qd->lock.
+ */
 void qt_tp_enter(struct qtcpip_dev *qd, struct qt_conn *conn)
 {
 	lockdep_assert_held(&qd->lock);
@@ -534,9 +543,15 @@ void qt_tp_abort(struct qtcpip_dev *qd)
 		conn->ops->put(conn);
 }
 
-/* Start leaving transparent mode (idempotent); @user: the socket's owner
- * wants out (setsockopt, close), not the driver for a while. Under
- * qd->lock.
+/**
+ * qt_tp_leave() - start leaving transparent mode (idempotent)
+ * @qd: the module
+ * @user: the connection's owner wants out (setsockopt, close), rather
+ *	than the driver for a while (it then goes back once drained)
+ *
+ * Silence, "+++", silence, OK: the work item does it; ->tp_end follows.
+ *
+ * Context: under qd->lock.
  */
 void qt_tp_leave(struct qtcpip_dev *qd, bool user)
 {
