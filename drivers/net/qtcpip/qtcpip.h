@@ -274,13 +274,14 @@ enum qt_tp_state {
 	QT_TP_PLUS_SENT,	/* "+++" written, OK awaited */
 };
 
+/* The uapi's states (netlink reports them as they are). */
 enum qt_dev_state {
-	QT_DEV_PROBING,			/* waiting for the module to answer */
-	QT_DEV_INIT,			/* running the init sequence */
-	QT_DEV_READY,
-	QT_DEV_DEAD,			/* detached */
-	QT_DEV_UNSUPPORTED,		/* answers, but is no known module */
-	QT_DEV_BAD_RATE,		/* sends garbage: the tty's rate is wrong */
+	QT_DEV_PROBING = QTCPIP_DEV_PROBING,	/* waiting for an answer */
+	QT_DEV_INIT = QTCPIP_DEV_INIT,		/* the init sequence */
+	QT_DEV_READY = QTCPIP_DEV_READY,
+	QT_DEV_DEAD = QTCPIP_DEV_DEAD,		/* detached */
+	QT_DEV_UNSUPPORTED = QTCPIP_DEV_UNSUPPORTED, /* no known module */
+	QT_DEV_BAD_RATE = QTCPIP_DEV_BAD_RATE,	/* garbage: wrong tty rate */
 };
 
 /* One attached module. Lives from ldisc open until the last reference is
