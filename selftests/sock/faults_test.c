@@ -771,6 +771,31 @@ QT_TEST_F(faults, open_command_refused, 60)
 	close(fd);
 }
 
+/* Every connectID of the module opens (and echoes, if @echo): none was
+ * left taken by a failed open.
+ */
+static void all_ids_open(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(faults) *self,
+			 const FIXTURE_VARIANT(faults) *variant, bool echo)
+{
+	int i, fds[12];
+
+	ASSERT_GE(ARRAY_SIZE(fds), self->m.nconn);
+	for (i = 0; i < self->m.nconn; i++) {
+		fds[i] = open_mode(self, variant, SOCK_STREAM, self->echo);
+		EXPECT_LE(0, fds[i]) TH_LOG("connection %d of %d: %s", i + 1,
+					    self->m.nconn, strerror(-fds[i]));
+	}
+	for (i = 0; i < self->m.nconn; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (echo)
+			EXPECT_EQ(0, qt_echo_check(_metadata, fds[i], 10, i, 0,
+						   15000));
+		close(fds[i]);
+	}
+}
+
 /*
  * OPENING -> UNCONN at the connect deadline: the module took AT+QIOPEN
  * but never says +QIOPEN. connect() fails with ETIMEDOUT at the dialect's
@@ -780,12 +805,11 @@ QT_TEST_F(faults, open_command_refused, 60)
  */
 QT_TEST_F(faults, connect_deadline, 120)
 {
-	int fd, r, i, fds[12];
 	long long t0, ms;
+	int fd, r;
 
 	if (self->m.uc20 || variant->mode != QTCPIP_MODE_BUFFER)
 		SKIP(return, "BC66, one access mode: a 40 s wait");
-	ASSERT_GE(ARRAY_SIZE(fds), self->m.nconn);
 	fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 70000"));
@@ -797,14 +821,7 @@ QT_TEST_F(faults, connect_deadline, 120)
 	EXPECT_LE(39000, ms);
 	EXPECT_GE(50000, ms) TH_LOG("connect() gave up after %lld ms", ms);
 	close(fd);
-	for (i = 0; i < self->m.nconn; i++) {
-		fds[i] = open_mode(self, variant, SOCK_STREAM, self->echo);
-		EXPECT_LE(0, fds[i]) TH_LOG("connection %d of %d: %s", i + 1,
-					    self->m.nconn, strerror(-fds[i]));
-	}
-	for (i = 0; i < self->m.nconn; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	all_ids_open(_metadata, self, variant, false);
 }
 
 /*
@@ -818,10 +835,9 @@ QT_TEST_F(faults, connect_deadline, 120)
  */
 QT_TEST_F(faults, open_command_deadline, 90)
 {
-	int fd, r, i, fds[12];
 	long long t0, ms;
+	int fd, r;
 
-	ASSERT_GE(ARRAY_SIZE(fds), self->m.nconn);
 	self->at_timeout = qt_read_param("at_timeout_ms");
 	ASSERT_LE(0, self->at_timeout) TH_LOG("no at_timeout_ms parameter");
 	ASSERT_EQ(0, qt_write_param("at_timeout_ms", 3000));
@@ -839,17 +855,7 @@ QT_TEST_F(faults, open_command_deadline, 90)
 	 * retries such closes every 2 s)
 	 */
 	usleep(5000000);
-	for (i = 0; i < self->m.nconn; i++) {
-		fds[i] = open_mode(self, variant, SOCK_STREAM, self->echo);
-		EXPECT_LE(0, fds[i]) TH_LOG("connection %d of %d: %s", i + 1,
-					    self->m.nconn, strerror(-fds[i]));
-	}
-	for (i = 0; i < self->m.nconn; i++)
-		if (fds[i] >= 0) {
-			EXPECT_EQ(0, qt_echo_check(_metadata, fds[i], 10, i, 0,
-						   15000));
-			close(fds[i]);
-		}
+	all_ids_open(_metadata, self, variant, true);
 }
 
 struct connector {
