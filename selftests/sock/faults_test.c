@@ -947,7 +947,8 @@ static void *acceptor_fn(void *arg)
 /*
  * LISTEN -> CLOSED (UC20 TCP LISTENER): the context is deactivated, or the
  * module resets. A blocked accept() returns the error, the listener polls
- * POLLHUP, and accept() fails with EINVAL from then on.
+ * POLLHUP, is no listener any more (SO_ACCEPTCONN 0), and accept() fails
+ * with EINVAL from then on.
  */
 QT_TEST_F(faults, listener_fails, 90)
 {
@@ -965,12 +966,13 @@ QT_TEST_F(faults, listener_fails, 90)
 		SKIP(return, "TCP LISTENER: UC20 only");
 	/* server_test's port range (run-guest: 16 per run), a port of its own */
 	sin.sin_port = htons((pb && atoi(pb) > 0 ? atoi(pb) : 21000) + 14);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
 			TH_LOG("bind: %s", strerror(errno));
 		ASSERT_EQ(0, listen(fd, 2)) TH_LOG("listen: %s", strerror(errno));
+		EXPECT_EQ(1, qt_get_int(fd, SOL_SOCKET, SO_ACCEPTCONN));
 		memset(&a, 0, sizeof(a));
 		a.fd = fd;
 		pthread_create(&a.th, NULL, acceptor_fn, &a);
@@ -986,6 +988,9 @@ QT_TEST_F(faults, listener_fails, 90)
 		EXPECT_EQ(POLLHUP, re & (POLLERR | POLLHUP))
 			TH_LOG("%s: revents %#x", f[i].fault, re);
 		EXPECT_EQ(0, qt_so_error(fd));
+		/* AF_INET's listener is TCP_CLOSE after a reset too */
+		EXPECT_EQ(0, qt_get_int(fd, SOL_SOCKET, SO_ACCEPTCONN))
+			TH_LOG("%s: still a listener", f[i].fault);
 		EXPECT_EQ(-1, accept(fd, NULL, NULL));
 		EXPECT_EQ(EINVAL, errno);
 		close(fd);
