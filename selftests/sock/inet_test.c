@@ -410,6 +410,10 @@ static void case_listen(const struct env *e, struct obs *o)
 	/* what wakes a thread blocked in accept() */
 	qt_set_timeo(l, SO_RCVTIMEO, 2000);
 	obs_add(o, "shutdown", RC(shutdown(l, SHUT_RDWR)));
+	/* TCP_CLOSE, as tcp_disconnect() leaves a listener */
+	obs_add(o, "SO_ACCEPTCONN after shutdown",
+		get_int(l, SOL_SOCKET, SO_ACCEPTCONN));
+	obs_add(o, "poll after shutdown", qt_poll1(l, PALL, 0));
 	obs_add(o, "accept after shutdown", RC(accept(l, NULL, NULL)));
 	close(l);
 }

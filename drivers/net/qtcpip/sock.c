@@ -959,23 +959,39 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 
 /* The module has no half close: the peer learns nothing until close().
  * SHUT_WR fails later sends (EPIPE) while queued data still goes out;
- * SHUT_RD makes reads return 0 once the queue is empty, and makes a
- * listener's accept() fail (EINVAL); SHUT_RDWR both.
+ * SHUT_RD makes reads return 0 once the queue is empty; SHUT_RDWR both.
+ * SHUT_RD (or SHUT_RDWR) of a TCP listener stops it, as AF_INET's goes to
+ * TCP_CLOSE: its connectID is closed, accept() fails (EINVAL).
  */
 static int qt_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd;
+	bool stopped = false;
 
 	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 become 1, 2, 3. */
 	how++;
 	if ((how & ~SHUTDOWN_MASK) || !how)
 		return -EINVAL;
 	lock_sock(sk);
-	if (qt_sock_state(qt_sk(sk)) == QT_SS_UNCONN) {
+	if (qt_sock_state(qs) == QT_SS_UNCONN) {
 		release_sock(sk);
 		return -ENOTCONN;
 	}
-	sk->sk_shutdown |= how;
+	qd = qs->qd;
+	if ((how & RCV_SHUTDOWN) && qd) {
+		spin_lock_bh(&qd->lock);
+		stopped = qt_sock_state(qs) == QT_SS_LISTEN;
+		if (stopped)
+			qt_sock_stop_listening(qd, qs);
+		spin_unlock_bh(&qd->lock);
+	}
+	/* A stopped listener is unconnected, not shut down: listen() may
+	 * start it again, as tcp_disconnect() leaves a TCP socket.
+	 */
+	if (!stopped)
+		sk->sk_shutdown |= how;
 	sk->sk_state_change(sk);
 	release_sock(sk);
 	return 0;

@@ -170,6 +170,7 @@ int qt_listen(struct socket *sock, int backlog);
 int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags);
 void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev);
 void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs);
+void qt_sock_stop_listening(struct qtcpip_dev *qd, struct qt_sock *qs);
 int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd,
 			 bool tcp);
 void qt_sock_unbind(struct qt_sock *qs);

@@ -277,6 +277,22 @@ void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs)
 	}
 }
 
+/* shutdown(SHUT_RD) of a TCP listener: as release does for the listener,
+ * the connections nobody accepted are closed and so is its connectID; the
+ * socket is unconnected and still bound, and listen() works again once the
+ * close is done (until then: EALREADY). Under lock_sock and qd->lock.
+ */
+void qt_sock_stop_listening(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	sock_owned_by_me(&qs->sk);
+	lockdep_assert_held(&qd->lock);
+	qt_sock_release_children(qd, qs);
+	qt_sock_set_state(qs, QT_SS_UNCONN);
+	/* A connect() that follows opens a client, not a listener. */
+	WRITE_ONCE(qs->sk.sk_max_ack_backlog, 0);
+	qt_sock_queue_close(qd, qs);
+}
+
 static struct qt_sock *qt_accept_pop(struct qt_sock *qs)
 {
 	struct qtcpip_dev *qd = qs->qd;
