@@ -317,6 +317,38 @@ QT_TEST_F(uc20, listener_shutdown_stops_listening, 180)
 	}
 }
 
+/* The module reports a UDP SERVICE closed (+QIURC: "closed"): in either
+ * access mode (buffer mode: once what the module holds is read) it ends
+ * as a connection does, EOF and POLLHUP, no error. Never a listener
+ * (SO_ACCEPTCONN 0).
+ */
+QT_TEST_F(uc20, udp_service_closed_by_module, 120)
+{
+	static const int mode[] = { QTCPIP_MODE_BUFFER, QTCPIP_MODE_PUSH };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int port = PORT_BASE + 7, sfd, k;
+	char buf[8];
+	short re;
+
+	sin.sin_port = htons(port);
+	for (k = 0; k < 2; k++) {
+		sfd = qt_socket(self->m.ifname, SOCK_DGRAM, mode[k]);
+		ASSERT_LE(0, sfd);
+		ASSERT_EQ(0, bind(sfd, (struct sockaddr *)&sin, sizeof(sin)))
+			TH_LOG("bind: %s", strerror(errno));
+		EXPECT_EQ(0, qt_get_int(sfd, SOL_SOCKET, SO_ACCEPTCONN));
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d", qt_conn_id(sfd)));
+		re = qt_poll1(sfd, POLLIN, 10000);
+		EXPECT_EQ(POLLIN | POLLHUP, re & (POLLIN | POLLHUP | POLLERR))
+			TH_LOG("mode %d: revents %#x", mode[k], re);
+		EXPECT_EQ(0, recv(sfd, buf, sizeof(buf), MSG_DONTWAIT))
+			TH_LOG("mode %d: recv: %s", mode[k], strerror(errno));
+		EXPECT_EQ(0, qt_so_error(sfd));
+		EXPECT_EQ(0, qt_get_int(sfd, SOL_SOCKET, SO_ACCEPTCONN));
+		close(sfd);
+	}
+}
+
 /* listen() that stops waiting for the module's +QIOPEN (here its
  * SO_SNDTIMEO) leaves nothing running: the late +QIOPEN must not turn the
  * socket into a connected one, and listen() works again afterwards.

@@ -260,7 +260,11 @@ static void qt_conn_closed(struct qtcpip_dev *qd, struct qt_conn *conn)
 		return;
 	qs->peer_closed = true;
 	qt_dev_event(qd, QTCPIP_EVENT_PEER_CLOSED, qs->id);
-	if ((qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
+	/* A TCP listener holds no data to read: it ends now, in either
+	 * access mode.
+	 */
+	if (state != QT_SS_LISTEN &&
+	    (qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
 	    !qs->releasing) {
 		/* Unread data may remain in the module: the drain, resumed by
 		 * recvmsg() when the receive buffer is full, ends with the
@@ -279,7 +283,8 @@ void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs)
 	struct qt_cmd *cmd;
 
 	lockdep_assert_held(&qd->lock);
-	if (qs->peer_closed && qt_sock_state(qs) == QT_SS_CONNECTED) {
+	if (qs->peer_closed && qt_sock_can_send(qs)) {
+		/* a connection, or a UDP SERVICE, the module closed */
 		qt_sock_peer_done(qd, qs);
 		return;
 	}
