@@ -638,6 +638,17 @@ static inline int qt_so_error(int fd)
 	return e;
 }
 
+/* An int option's value, or -errno */
+static inline int qt_get_int(int fd, int level, int opt)
+{
+	int v = -1;
+	socklen_t l = sizeof(v);
+
+	if (getsockopt(fd, level, opt, &v, &l))
+		return -errno;
+	return v;
+}
+
 static inline int qt_set_int(int fd, int level, int opt, int v)
 {
 	return setsockopt(fd, level, opt, &v, sizeof(v)) ? -errno : 0;

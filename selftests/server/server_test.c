@@ -258,6 +258,97 @@ QT_TEST_F(uc20, udp_service_sendto_recvfrom, 120)
 	close(sfd);
 }
 
+/* shutdown(SHUT_RD) or SHUT_RDWR of a listener makes it TCP_CLOSE, as
+ * AF_INET's: no listener any more (SO_ACCEPTCONN 0), accept() fails with
+ * EINVAL, the connection nobody accepted ends, the module's listener is
+ * closed (a new client is refused); the socket stays bound, and listen()
+ * starts it again.
+ */
+QT_TEST_F(uc20, listener_shutdown_stops_listening, 180)
+{
+	static const int how[] = { SHUT_RDWR, SHUT_RD };
+	int port = PORT_BASE + 6, lfd, c, a, i, k, r;
+	char buf[8];
+
+	for (k = 0; k < 2; k++) {
+		lfd = qt_listener(_metadata, &self->m, port, 4);
+		ASSERT_LE(0, lfd);
+		EXPECT_EQ(1, qt_get_int(lfd, SOL_SOCKET, SO_ACCEPTCONN));
+		c = qt_open(&self->m, SOCK_STREAM, -1, port);
+		ASSERT_LE(0, c) TH_LOG("client: %s", strerror(-c));
+		ASSERT_EQ(POLLIN, qt_poll1(lfd, POLLIN, 10000) & POLLIN);
+
+		ASSERT_EQ(0, shutdown(lfd, how[k]));
+		EXPECT_EQ(0, qt_get_int(lfd, SOL_SOCKET, SO_ACCEPTCONN))
+			TH_LOG("how %d: still a listener", how[k]);
+		EXPECT_EQ(-1, accept(lfd, NULL, NULL));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("accept: %s", strerror(errno));
+		/* AF_INET's TCP_CLOSE: POLLOUT | POLLHUP */
+		EXPECT_EQ(POLLOUT | POLLHUP,
+			  qt_poll1(lfd, POLLIN | POLLOUT, 0));
+		/* the pending connection was closed */
+		EXPECT_NE(0, qt_poll1(c, POLLIN, 20000) & (POLLIN | POLLHUP));
+		EXPECT_GE(0, recv(c, buf, sizeof(buf), MSG_DONTWAIT));
+		close(c);
+		/* the module no longer listens: a new client is refused */
+		r = qt_open(&self->m, SOCK_STREAM, -1, port);
+		EXPECT_GT(0, r) TH_LOG("a client got through");
+		if (r >= 0)
+			close(r);
+
+		/* still bound: listen() again, once the close is done */
+		for (i = 0; i < 50; i++) {
+			r = listen(lfd, 4);
+			if (r == 0 || errno != EALREADY)
+				break;
+			usleep(100 * 1000);
+		}
+		EXPECT_EQ(0, r) TH_LOG("listen again: %s", strerror(errno));
+		EXPECT_EQ(1, qt_get_int(lfd, SOL_SOCKET, SO_ACCEPTCONN));
+		c = qt_open(&self->m, SOCK_STREAM, -1, port);
+		ASSERT_LE(0, c) TH_LOG("client again: %s", strerror(-c));
+		qt_set_timeo(lfd, SO_RCVTIMEO, 10000);
+		a = accept(lfd, NULL, NULL);
+		EXPECT_LE(0, a) TH_LOG("accept again: %s", strerror(errno));
+		if (a >= 0)
+			close(a);
+		close(c);
+		close(lfd);
+	}
+}
+
+/* The module reports a UDP SERVICE closed (+QIURC: "closed"): in either
+ * access mode (buffer mode: once what the module holds is read) it ends
+ * as a connection does, EOF and POLLHUP, no error. Never a listener
+ * (SO_ACCEPTCONN 0).
+ */
+QT_TEST_F(uc20, udp_service_closed_by_module, 120)
+{
+	static const int mode[] = { QTCPIP_MODE_BUFFER, QTCPIP_MODE_PUSH };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int port = PORT_BASE + 7, sfd, k;
+	char buf[8];
+	short re;
+
+	sin.sin_port = htons(port);
+	for (k = 0; k < 2; k++) {
+		sfd = qt_socket(self->m.ifname, SOCK_DGRAM, mode[k]);
+		ASSERT_LE(0, sfd);
+		ASSERT_EQ(0, bind(sfd, (struct sockaddr *)&sin, sizeof(sin)))
+			TH_LOG("bind: %s", strerror(errno));
+		EXPECT_EQ(0, qt_get_int(sfd, SOL_SOCKET, SO_ACCEPTCONN));
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "close %d", qt_conn_id(sfd)));
+		re = qt_poll1(sfd, POLLIN, 10000);
+		EXPECT_EQ(POLLIN | POLLHUP, re & (POLLIN | POLLHUP | POLLERR))
+			TH_LOG("mode %d: revents %#x", mode[k], re);
+		EXPECT_EQ(0, recv(sfd, buf, sizeof(buf), MSG_DONTWAIT))
+			TH_LOG("mode %d: recv: %s", mode[k], strerror(errno));
+		EXPECT_EQ(0, qt_so_error(sfd));
+		EXPECT_EQ(0, qt_get_int(sfd, SOL_SOCKET, SO_ACCEPTCONN));
+		close(sfd);
+	}
+}
+
 /* listen() that stops waiting for the module's +QIOPEN (here its
  * SO_SNDTIMEO) leaves nothing running: the late +QIOPEN must not turn the
  * socket into a connected one, and listen() works again afterwards.

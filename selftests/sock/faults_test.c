@@ -999,18 +999,23 @@ static void *acceptor_fn(void *arg)
 }
 
 /*
- * LISTEN -> CLOSED (UC20 TCP LISTENER): the context is deactivated, or the
- * module resets. A blocked accept() returns the error, the listener polls
- * POLLHUP, and accept() fails with EINVAL from then on.
+ * LISTEN -> CLOSED (UC20 TCP LISTENER): the context is deactivated, the
+ * module resets, or it reports the listener closed (+QIURC: "closed", in
+ * either access mode: a listener has nothing to read first). A blocked
+ * accept() returns the error (EINVAL for "closed", which sets none), the
+ * listener polls POLLHUP, is no listener any more (SO_ACCEPTCONN 0), and
+ * accept() fails with EINVAL from then on.
  */
-QT_TEST_F(faults, listener_fails, 90)
+QT_TEST_F(faults, listener_fails, 120)
 {
 	static const struct { const char *fault; int err; } f[] = {
 		{ "pdpdeact 1", ENETDOWN }, { "reset", ENETRESET },
+		{ "close", EINVAL },
 	};
 	const char *pb = getenv("QTCPIP_PORT_BASE");
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct acceptor a;
+	char fault[32];
 	unsigned int i;
 	short re;
 	int fd, r;
@@ -1019,27 +1024,36 @@ QT_TEST_F(faults, listener_fails, 90)
 		SKIP(return, "TCP LISTENER: UC20 only");
 	/* server_test's port range (run-guest: 16 per run), a port of its own */
 	sin.sin_port = htons((pb && atoi(pb) > 0 ? atoi(pb) : 21000) + 14);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		fd = qt_socket(self->m.ifname, SOCK_STREAM, variant->mode);
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
 			TH_LOG("bind: %s", strerror(errno));
 		ASSERT_EQ(0, listen(fd, 2)) TH_LOG("listen: %s", strerror(errno));
+		EXPECT_EQ(1, qt_get_int(fd, SOL_SOCKET, SO_ACCEPTCONN));
+		/* the module's own "close": of the listener's connectID */
+		if (!strcmp(f[i].fault, "close"))
+			snprintf(fault, sizeof(fault), "close %d", qt_conn_id(fd));
+		else
+			snprintf(fault, sizeof(fault), "%s", f[i].fault);
 		memset(&a, 0, sizeof(a));
 		a.fd = fd;
 		pthread_create(&a.th, NULL, acceptor_fn, &a);
 		usleep(200000);
-		ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", f[i].fault));
+		ASSERT_EQ(0, qt_emu(self->m.ctl, "%s", fault));
 		EXPECT_EQ(0, qt_join_ms(a.th, 10000))
-			TH_LOG("%s: accept() still blocked", f[i].fault);
+			TH_LOG("%s: accept() still blocked", fault);
 		EXPECT_EQ(-1, a.ret);
 		EXPECT_EQ(f[i].err, a.err) TH_LOG("%s: accept: %s",
-						  f[i].fault, strerror(a.err));
+						  fault, strerror(a.err));
 		/* (accept() took the error: no POLLERR any more) */
 		re = qt_poll1(fd, POLLIN, 5000);
 		EXPECT_EQ(POLLHUP, re & (POLLERR | POLLHUP))
-			TH_LOG("%s: revents %#x", f[i].fault, re);
+			TH_LOG("%s: revents %#x", fault, re);
 		EXPECT_EQ(0, qt_so_error(fd));
+		/* AF_INET's listener is TCP_CLOSE after a reset too */
+		EXPECT_EQ(0, qt_get_int(fd, SOL_SOCKET, SO_ACCEPTCONN))
+			TH_LOG("%s: still a listener", fault);
 		EXPECT_EQ(-1, accept(fd, NULL, NULL));
 		EXPECT_EQ(EINVAL, errno);
 		close(fd);

@@ -330,6 +330,8 @@ static void case_connect(const struct env *e, struct obs *o)
 	} else {
 		obs_add(o, "getsockname port is the module's", 1);
 	}
+	obs_add(o, "SO_ACCEPTCONN connected",
+		get_int(fd, SOL_SOCKET, SO_ACCEPTCONN));
 	obs_add(o, "TCP_NODELAY once connected",
 		RC(qt_set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1)));
 	qt_nonblock(fd, false);
@@ -408,8 +410,29 @@ static void case_listen(const struct env *e, struct obs *o)
 	/* what wakes a thread blocked in accept() */
 	qt_set_timeo(l, SO_RCVTIMEO, 2000);
 	obs_add(o, "shutdown", RC(shutdown(l, SHUT_RDWR)));
+	/* TCP_CLOSE, as tcp_disconnect() leaves a listener */
+	obs_add(o, "SO_ACCEPTCONN after shutdown",
+		get_int(l, SOL_SOCKET, SO_ACCEPTCONN));
+	obs_add(o, "poll after shutdown", qt_poll1(l, PALL, 0));
 	obs_add(o, "accept after shutdown", RC(accept(l, NULL, NULL)));
 	close(l);
+}
+
+/* A bound datagram socket (on the UC20 a UDP SERVICE): no listener. */
+static void case_udp_bound(const struct env *e, struct obs *o)
+{
+	struct sockaddr_in sin = qt_sin(e->listen_port);
+	int u = env_socket(e, SOCK_DGRAM);
+
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	obs_add(o, "SO_ACCEPTCONN before", get_int(u, SOL_SOCKET,
+						   SO_ACCEPTCONN));
+	obs_add(o, "bind", RC(bind(u, (struct sockaddr *)&sin, sizeof(sin))));
+	obs_add(o, "SO_ACCEPTCONN", get_int(u, SOL_SOCKET, SO_ACCEPTCONN));
+	obs_add(o, "listen", RC(listen(u, 4)));
+	obs_add(o, "SO_ACCEPTCONN after listen",
+		get_int(u, SOL_SOCKET, SO_ACCEPTCONN));
+	close(u);
 }
 
 /* Options real programs set, before connect, and what reads back. */
@@ -617,6 +640,11 @@ QT_TEST_F(inet, listener, 90)
 	if (!self->m.uc20)
 		SKIP(return, "the BC66 has no TCP LISTENER");
 	SIDE_BY_SIDE(case_listen);
+}
+
+QT_TEST_F(inet, udp_bound_is_no_listener, 60)
+{
+	SIDE_BY_SIDE(case_udp_bound);
 }
 
 QT_TEST_F(inet, options, 60)

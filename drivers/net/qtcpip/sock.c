@@ -51,7 +51,7 @@ static void qt_sock_kill(struct qtcpip_dev *qd, struct qt_sock *qs, int err)
 	struct sock *sk = &qs->sk;
 
 	lockdep_assert_held(&qd->lock);
-	qs->state = QT_SS_CLOSED;
+	qt_sock_set_state(qs, QT_SS_CLOSED);
 	qs->rx_hint = false;
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (err)
@@ -210,19 +210,22 @@ static void qt_conn_opened(struct qtcpip_dev *qd, struct qt_conn *conn,
 	struct qt_sock *qs = qt_conn_sock(conn);
 
 	lockdep_assert_held(&qd->lock);
-	if (qs->state != QT_SS_OPENING)
+	if (qt_sock_state(qs) != QT_SS_OPENING)
 		return;
 	if (code == 0) {
-		/* A listener or UDP service is open for business. */
-		qs->state = qs->sk.sk_max_ack_backlog || qs->udp_service ?
-			    QT_SS_LISTEN : QT_SS_CONNECTED;
+		/* A listener or UDP service is open for business: a
+		 * listener's TCP_LISTEN is SO_ACCEPTCONN's 1.
+		 */
+		qt_sock_set_state(qs, qs->sk.sk_max_ack_backlog ? QT_SS_LISTEN :
+				      qs->udp_service ? QT_SS_SERVICE :
+				      QT_SS_CONNECTED);
 		qs->sk.sk_state_change(&qs->sk);
 		qs->sk.sk_write_space(&qs->sk);
 		qt_sock_schedule_send(qd, qs);
 		return;
 	}
 	/* The module keeps the failed id until AT+QICLOSE (manual 2.1). */
-	qs->state = QT_SS_UNCONN;
+	qt_sock_set_state(qs, QT_SS_UNCONN);
 	qt_sock_open_failed(qs);
 	qt_sock_set_error(qs, qt_dialect_errno(qd->dialect, code));
 	qs->sk.sk_state_change(&qs->sk);
@@ -235,7 +238,7 @@ static void qt_sock_peer_done(struct qtcpip_dev *qd, struct qt_sock *qs)
 	struct sock *sk = &qs->sk;
 
 	lockdep_assert_held(&qd->lock);
-	qs->state = QT_SS_CLOSED;
+	qt_sock_set_state(qs, QT_SS_CLOSED);
 	sk->sk_shutdown |= SHUTDOWN_MASK;
 	if (qs->rx_lost)
 		qt_sock_set_error(qs, ECONNRESET);
@@ -248,14 +251,20 @@ static void qt_sock_peer_done(struct qtcpip_dev *qd, struct qt_sock *qs)
 static void qt_conn_closed(struct qtcpip_dev *qd, struct qt_conn *conn)
 {
 	struct qt_sock *qs = qt_conn_sock(conn);
+	enum qt_sock_state state = qt_sock_state(qs);
 
 	lockdep_assert_held(&qd->lock);
 	if (qs->peer_closed ||
-	    (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_LISTEN))
+	    (state != QT_SS_CONNECTED && state != QT_SS_LISTEN &&
+	     state != QT_SS_SERVICE))
 		return;
 	qs->peer_closed = true;
 	qt_dev_event(qd, QTCPIP_EVENT_PEER_CLOSED, qs->id);
-	if ((qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
+	/* A TCP listener holds no data to read: it ends now, in either
+	 * access mode.
+	 */
+	if (state != QT_SS_LISTEN &&
+	    (qs->mode == QTCPIP_MODE_BUFFER || qs->switch_queued) &&
 	    !qs->releasing) {
 		/* Unread data may remain in the module: the drain, resumed by
 		 * recvmsg() when the receive buffer is full, ends with the
@@ -274,15 +283,16 @@ void qt_sock_drained(struct qtcpip_dev *qd, struct qt_sock *qs)
 	struct qt_cmd *cmd;
 
 	lockdep_assert_held(&qd->lock);
-	if (qs->peer_closed && qs->state == QT_SS_CONNECTED) {
+	if (qs->peer_closed && qt_sock_can_send(qs)) {
+		/* a connection, or a UDP SERVICE, the module closed */
 		qt_sock_peer_done(qd, qs);
 		return;
 	}
 	/* The driver took a transparent connection out for a while (a slow
 	 * reader, a peer's NO CARRIER): what the module held is read.
 	 */
-	if (qs->tp_resume && qs->state == QT_SS_CONNECTED && !qs->releasing &&
-	    !qt_tp_on(qd) && qs->id >= 0) {
+	if (qs->tp_resume && qt_sock_state(qs) == QT_SS_CONNECTED &&
+	    !qs->releasing && !qt_tp_on(qd) && qs->id >= 0) {
 		qs->tp_resume = false;
 		cmd = qt_sock_mode_cmd(qs, QTCPIP_MODE_TRANSPARENT, GFP_ATOMIC);
 		if (cmd)
@@ -314,7 +324,7 @@ static void qt_conn_pdp_down(struct qtcpip_dev *qd, struct qt_conn *conn,
 	/* Also a socket whose send already failed (EPIPE) on the way down:
 	 * the context is the reason to report.
 	 */
-	if (qs->ctx == ctx && qs->state != QT_SS_UNCONN && !qs->releasing)
+	if (qs->ctx == ctx && qt_sock_state(qs) != QT_SS_UNCONN && !qs->releasing)
 		qt_sock_abort(qd, qs, ENETDOWN);
 }
 
@@ -359,9 +369,9 @@ static void qt_sock_tick(struct qtcpip_dev *qd)
 
 		if (!qs)
 			continue;
-		if (qs->state == QT_SS_OPENING &&
+		if (qt_sock_state(qs) == QT_SS_OPENING &&
 		    time_after_eq(jiffies, qs->open_deadline)) {
-			qs->state = QT_SS_UNCONN;
+			qt_sock_set_state(qs, QT_SS_UNCONN);
 			qt_sock_open_failed(qs);
 			qt_sock_set_error(qs, ETIMEDOUT);
 			qs->sk.sk_state_change(&qs->sk);
@@ -494,15 +504,15 @@ static void qt_open_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	lockdep_assert_held(&qd->lock);
 	/* Transparent: CONNECT means connected, and the line is ours. */
 	if (cmd->outcome == QT_OUT_OK && qs->mode == QTCPIP_MODE_TRANSPARENT &&
-	    qs->state == QT_SS_OPENING) {
-		qs->state = QT_SS_CONNECTED;
+	    qt_sock_state(qs) == QT_SS_OPENING) {
+		qt_sock_set_state(qs, QT_SS_CONNECTED);
 		qt_sock_tp_enter(qd, qs);
 		qs->sk.sk_state_change(&qs->sk);
 		qs->sk.sk_write_space(&qs->sk);
 	}
 	/* OK: +QIOPEN follows. ERROR: no connection was started. */
-	if (cmd->outcome != QT_OUT_OK && qs->state == QT_SS_OPENING) {
-		qs->state = QT_SS_UNCONN;
+	if (cmd->outcome != QT_OUT_OK && qt_sock_state(qs) == QT_SS_OPENING) {
+		qt_sock_set_state(qs, QT_SS_UNCONN);
 		qt_sock_open_failed(qs);
 		qt_sock_set_error(qs, cmd->outcome == QT_OUT_DETACHED ? ENODEV :
 				  cmd->code ? qt_dialect_errno(qd->dialect, cmd->code) :
@@ -591,7 +601,7 @@ static int qt_sock_open(struct qt_sock *qs, struct qtcpip_dev *qd,
 	qt_cmd_set_sock(cmd, qs);
 	qt_conn_attach_locked(qd, &qs->conn, id);
 	qs->id = id;
-	qs->state = QT_SS_OPENING;
+	qt_sock_set_state(qs, QT_SS_OPENING);
 	qs->peer_closed = false;
 	qs->rx_hint = false;
 	qs->open_deadline = jiffies + msecs_to_jiffies(d->open_timeout_ms);
@@ -610,7 +620,7 @@ int qt_sock_wait_open(struct sock *sk, long timeo)
 	struct qt_sock *qs = qt_sk(sk);
 
 	sock_owned_by_me(sk);
-	while (READ_ONCE(qs->state) == QT_SS_OPENING) {
+	while (qt_sock_state(qs) == QT_SS_OPENING) {
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
 		if (!timeo)
@@ -619,7 +629,7 @@ int qt_sock_wait_open(struct sock *sk, long timeo)
 			return sock_intr_errno(timeo);
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
-			      READ_ONCE(qs->state) != QT_SS_OPENING, &wait);
+			      qt_sock_state(qs) != QT_SS_OPENING, &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 	return 0;
@@ -649,7 +659,7 @@ void qt_sock_forget_dead_dev(struct qt_sock *qs)
 
 	sock_owned_by_me(&qs->sk);
 	if (!qd || READ_ONCE(qd->state) != QT_DEV_DEAD ||
-	    qs->state != QT_SS_UNCONN || READ_ONCE(qs->id) >= 0)
+	    qt_sock_state(qs) != QT_SS_UNCONN || READ_ONCE(qs->id) >= 0)
 		return;
 	qs->qd = NULL;
 	qtcpip_dev_put(qd);
@@ -675,9 +685,9 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	 * (a reset while opening) failed too, as TCP_CLOSE does there.
 	 */
 	if (sk->sk_type == SOCK_STREAM && sock->state == SS_CONNECTING &&
-	    qs->state != QT_SS_OPENING) {
-		if (qs->state == QT_SS_UNCONN ||
-		    (qs->state == QT_SS_CLOSED && !qs->peer_closed)) {
+	    qt_sock_state(qs) != QT_SS_OPENING) {
+		if (qt_sock_state(qs) == QT_SS_UNCONN ||
+		    (qt_sock_state(qs) == QT_SS_CLOSED && !qs->peer_closed)) {
 			sock->state = SS_UNCONNECTED;
 			err = sock_error(sk) ?: -ECONNABORTED;
 		} else {
@@ -686,7 +696,7 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		}
 		goto out;
 	}
-	switch (READ_ONCE(qs->state)) {
+	switch (qt_sock_state(qs)) {
 	case QT_SS_CONNECTED:
 		err = -EISCONN;
 		goto out;
@@ -697,6 +707,7 @@ static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		goto wait;
 	case QT_SS_CLOSED:
 	case QT_SS_LISTEN:
+	case QT_SS_SERVICE:
 		err = -EISCONN;
 		goto out;
 	default:
@@ -736,7 +747,7 @@ wait:
 	err = qt_sock_wait_open(sk, timeo);
 	if (err)
 		goto out;
-	if (READ_ONCE(qs->state) == QT_SS_CONNECTED) {
+	if (qt_sock_state(qs) == QT_SS_CONNECTED) {
 		sock->state = SS_CONNECTED;
 		err = 0;
 	} else {
@@ -799,7 +810,7 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 	u8 shutdown;
 
 	sock_poll_wait(file, sock, wait);
-	state = READ_ONCE(qs->state);
+	state = qt_sock_state(qs);
 	shutdown = READ_ONCE(sk->sk_shutdown);
 	/* A non-blocking connect that failed reads like TCP after its
 	 * reset, closed both ways, until connect() reports the failure.
@@ -813,7 +824,7 @@ static __poll_t qt_poll(struct file *file, struct socket *sock,
 	if (shutdown == SHUTDOWN_MASK || state == QT_SS_CLOSED ||
 	    (stream && state == QT_SS_UNCONN))
 		mask |= EPOLLHUP;
-	if (state == QT_SS_LISTEN && !qs->udp_service) {
+	if (state == QT_SS_LISTEN) {
 		if (READ_ONCE(sk->sk_ack_backlog))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask;
@@ -872,7 +883,7 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 	id = qs->id;
 	qd = qs->qd;
 	if (port || qs->lport_asked || !qd || id < 0 ||
-	    qs->state != QT_SS_CONNECTED ||
+	    qt_sock_state(qs) != QT_SS_CONNECTED ||
 	    qs->mode == QTCPIP_MODE_TRANSPARENT) {
 		release_sock(sk);
 		return port;
@@ -925,7 +936,7 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 		/* A peer that closed is still known, as in TCP's CLOSE_WAIT;
 		 * not one of a connection lost otherwise (reset, detach).
 		 */
-		state = qs->state;
+		state = qt_sock_state(qs);
 		if (state != QT_SS_CONNECTED &&
 		    !(state == QT_SS_CLOSED && qs->peer_closed)) {
 			release_sock(sk);
@@ -947,7 +958,7 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 		port = qs->lport;
 	sin->sin_port = htons(port);
 	/* A server socket is bound to any address, as with INADDR_ANY. */
-	state = qs->state;
+	state = qt_sock_state(qs);
 	server = sk->sk_max_ack_backlog || qs->udp_service;
 	if (!server && (state == QT_SS_CONNECTED || state == QT_SS_CLOSED))
 		qt_sock_local_addr(qs, &sin->sin_addr);
@@ -957,23 +968,39 @@ static int qt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 
 /* The module has no half close: the peer learns nothing until close().
  * SHUT_WR fails later sends (EPIPE) while queued data still goes out;
- * SHUT_RD makes reads return 0 once the queue is empty, and makes a
- * listener's accept() fail (EINVAL); SHUT_RDWR both.
+ * SHUT_RD makes reads return 0 once the queue is empty; SHUT_RDWR both.
+ * SHUT_RD (or SHUT_RDWR) of a TCP listener stops it, as AF_INET's goes to
+ * TCP_CLOSE: its connectID is closed, accept() fails (EINVAL).
  */
 static int qt_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
+	struct qt_sock *qs = qt_sk(sk);
+	struct qtcpip_dev *qd;
+	bool stopped = false;
 
 	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 become 1, 2, 3. */
 	how++;
 	if ((how & ~SHUTDOWN_MASK) || !how)
 		return -EINVAL;
 	lock_sock(sk);
-	if (READ_ONCE(qt_sk(sk)->state) == QT_SS_UNCONN) {
+	if (qt_sock_state(qs) == QT_SS_UNCONN) {
 		release_sock(sk);
 		return -ENOTCONN;
 	}
-	sk->sk_shutdown |= how;
+	qd = qs->qd;
+	if ((how & RCV_SHUTDOWN) && qd) {
+		spin_lock_bh(&qd->lock);
+		stopped = qt_sock_state(qs) == QT_SS_LISTEN;
+		if (stopped)
+			qt_sock_stop_listening(qd, qs);
+		spin_unlock_bh(&qd->lock);
+	}
+	/* A stopped listener is unconnected, not shut down: listen() may
+	 * start it again, as tcp_disconnect() leaves a TCP socket.
+	 */
+	if (!stopped)
+		sk->sk_shutdown |= how;
 	sk->sk_state_change(sk);
 	release_sock(sk);
 	return 0;
@@ -1027,7 +1054,8 @@ static void qt_mode_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			 */
 			if (cmd->final == QT_FINAL_CONNECT && !qt_tp_on(qd)) {
 				qt_sock_tp_enter(qd, qs);
-				if (qs->releasing || qs->state != QT_SS_CONNECTED)
+				if (qs->releasing ||
+				    qt_sock_state(qs) != QT_SS_CONNECTED)
 					qt_tp_leave(qd, true);
 			}
 		} else {
@@ -1066,7 +1094,7 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 	int err;
 
 	sock_owned_by_me(&qs->sk);
-	if (READ_ONCE(qs->state) != QT_SS_CONNECTED || !qd)
+	if (qt_sock_state(qs) != QT_SS_CONNECTED || !qd)
 		return -ENOTCONN;
 	spin_lock_bh(&qd->lock);
 	/* The user decides now: no automatic return to transparent. */
@@ -1091,7 +1119,7 @@ static int qt_sock_switch_mode(struct qt_sock *qs, int mode)
 			return 0;
 	}
 	spin_lock_bh(&qd->lock);
-	if (qs->id < 0 || qs->state != QT_SS_CONNECTED) {
+	if (qs->id < 0 || qt_sock_state(qs) != QT_SS_CONNECTED) {
 		err = -ENOTCONN;
 	} else if (mode == QTCPIP_MODE_TRANSPARENT && qt_tp_on(qd)) {
 		err = -EBUSY;
@@ -1266,7 +1294,7 @@ static int qt_setsockopt(struct socket *sock, int level, int optname,
 	case QTCPIP_CONTEXT:
 		if (val < 1 || val > QT_MAX_CTX)
 			err = -EINVAL;
-		else if (READ_ONCE(qs->state) != QT_SS_UNCONN)
+		else if (qt_sock_state(qs) != QT_SS_UNCONN)
 			err = -EISCONN;
 		else
 			qs->ctx = val;
@@ -1280,7 +1308,7 @@ static int qt_setsockopt(struct socket *sock, int level, int optname,
 		else if (val == QTCPIP_MODE_TRANSPARENT &&
 			 !capable(CAP_NET_ADMIN))
 			err = -EPERM;
-		else if (READ_ONCE(qs->state) == QT_SS_UNCONN)
+		else if (qt_sock_state(qs) == QT_SS_UNCONN)
 			qs->mode = val;
 		else
 			err = qt_sock_switch_mode(qs, val);
@@ -1450,6 +1478,26 @@ static u32 qt_queue_bytes(struct sk_buff_head *q)
 	return n;
 }
 
+/* What netlink calls the state of @qs: the uapi's enum qtcpip_sock_state,
+ * whose values are not sk_state's; a UDP SERVICE is LISTEN there.
+ */
+static u8 qt_sock_uapi_state(const struct qt_sock *qs)
+{
+	switch (qt_sock_state(qs)) {
+	case QT_SS_OPENING:
+		return QTCPIP_SOCK_OPENING;
+	case QT_SS_CONNECTED:
+		return QTCPIP_SOCK_CONNECTED;
+	case QT_SS_CLOSED:
+		return QTCPIP_SOCK_CLOSED;
+	case QT_SS_LISTEN:
+	case QT_SS_SERVICE:
+		return QTCPIP_SOCK_LISTEN;
+	default:
+		return QTCPIP_SOCK_UNCONN;
+	}
+}
+
 /* The socket of the first busy connectID from *@id on, copied into @info
  * under qd->lock; *@id then is the one after it: the caller keeps no
  * pointer into a socket and may sleep before it goes on. 0 or -ENOENT.
@@ -1465,7 +1513,7 @@ int qt_sock_info_next(struct qtcpip_dev *qd, int *id,
 	if (qs) {
 		info->id = *id - 1;
 		info->type = qs->sk.sk_type;
-		info->state = qs->state;
+		info->state = qt_sock_uapi_state(qs);
 		info->mode = qs->mode;
 		info->rxq = qt_queue_bytes(&qs->sk.sk_receive_queue);
 		info->txq = qt_queue_bytes(&qs->txq);

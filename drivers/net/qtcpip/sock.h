@@ -6,20 +6,29 @@
 #include <linux/skbuff.h>
 #include <linux/socket.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 #include <uapi/linux/qtcpip.h>
 
 #include "compat.h"
 #include "qtcpip.h"
 
-/* Every transition, with its event and test: the table in the Design
- * section of Documentation/networking/qtcpip.rst.
+/* A socket's connection state lives in sk->sk_state, in TCP's values, so
+ * that the core reads it as it reads TCP's (SO_ACCEPTCONN: TCP_LISTEN);
+ * netlink reports the uapi's enum qtcpip_sock_state instead. Every
+ * transition, with its event and test: the table in the Design section of
+ * Documentation/networking/qtcpip.rst.
  */
 enum qt_sock_state {
-	QT_SS_UNCONN,		/* no connection (yet, or again after a failure) */
-	QT_SS_OPENING,		/* AT+QIOPEN sent, waiting for +QIOPEN */
-	QT_SS_CONNECTED,
-	QT_SS_CLOSED,		/* the connection ended: EOF or error */
-	QT_SS_LISTEN,		/* TCP LISTENER or UDP SERVICE (UC20) */
+	QT_SS_UNCONN = TCP_CLOSE,	/* no connection (yet, or again after
+					 * a failure); sock_init_data()'s
+					 */
+	QT_SS_OPENING = TCP_SYN_SENT,	/* AT+QIOPEN sent, waiting for +QIOPEN */
+	QT_SS_CONNECTED = TCP_ESTABLISHED,
+	QT_SS_CLOSED = TCP_CLOSE_WAIT,	/* the connection ended: EOF or error */
+	QT_SS_LISTEN = TCP_LISTEN,	/* TCP LISTENER (UC20) */
+	QT_SS_SERVICE = TCP_SYN_RECV,	/* UDP SERVICE (UC20): a bound
+					 * datagram socket, no listener
+					 */
 };
 
 /* Where a UDP SERVICE datagram came from or goes to (skb->cb). */
@@ -37,7 +46,6 @@ struct qt_sock {
 	struct sock sk;			/* first: sk_alloc() allocates us */
 	struct qt_conn conn;		/* what the engine knows of us */
 	struct qtcpip_dev *qd;		/* set once at connect, ref held */
-	enum qt_sock_state state;
 	int id;				/* connectID, -1 when none */
 	int ctx;			/* PDP context (socket lock) */
 	int mode;			/* enum qtcpip_access_mode */
@@ -90,11 +98,31 @@ static inline struct qt_sock *qt_conn_sock(struct qt_conn *conn)
 	return conn ? container_of(conn, struct qt_sock, conn) : NULL;
 }
 
+/* The connection state of @qs (enum qt_sock_state): engine state, written
+ * under qd->lock, read with or without it.
+ */
+static inline enum qt_sock_state qt_sock_state(const struct qt_sock *qs)
+{
+	return READ_ONCE(qs->sk.sk_state);
+}
+
+/* Every transition goes through here, under the lock of the device the
+ * socket's connection belongs to (sock_init_data() sets the first state,
+ * QT_SS_UNCONN, before there is one).
+ */
+static inline void qt_sock_set_state(struct qt_sock *qs,
+				     enum qt_sock_state state)
+{
+	lockdep_assert_held(&qs->qd->lock);
+	WRITE_ONCE(qs->sk.sk_state, state);
+}
+
 /* Whether AT+QISEND may go out: a connection, or a UDP SERVICE. */
 static inline bool qt_sock_can_send(const struct qt_sock *qs)
 {
-	return qs->state == QT_SS_CONNECTED ||
-	       (qs->state == QT_SS_LISTEN && qs->udp_service);
+	enum qt_sock_state state = qt_sock_state(qs);
+
+	return state == QT_SS_CONNECTED || state == QT_SS_SERVICE;
 }
 
 /* A command serving @qs holds a reference to it. */
@@ -142,6 +170,7 @@ int qt_listen(struct socket *sock, int backlog);
 int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags);
 void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev);
 void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs);
+void qt_sock_stop_listening(struct qtcpip_dev *qd, struct qt_sock *qs);
 int qt_sock_open_service(struct qt_sock *qs, struct qtcpip_dev *qd,
 			 bool tcp);
 void qt_sock_unbind(struct qt_sock *qs);

@@ -165,7 +165,7 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 		qd->netdev->stats.tx_errors++;
 		skb_queue_purge(&qs->txq);
 		if (qt_sock_can_send(qs)) {
-			qs->state = QT_SS_CLOSED;
+			qt_sock_set_state(qs, QT_SS_CLOSED);
 			qs->sk.sk_shutdown |= SEND_SHUTDOWN;
 			qt_sock_set_error(qs, ENODEV);
 		}
@@ -215,7 +215,7 @@ static void qt_send_done(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 			/* One datagram refused (bad address...): go on. */
 			if (qt_txq_unlink(qs, skb))
 				kfree_skb(skb);
-		} else if (qs->state == QT_SS_CONNECTED) {
+		} else if (qt_sock_state(qs) == QT_SS_CONNECTED) {
 			/* The connection is gone on the module's side: both
 			 * ways (a reader waiting for more gets EOF, not its
 			 * timeout), and its connectID goes back.
@@ -276,7 +276,7 @@ static int qt_read_build(struct qtcpip_dev *qd, struct qt_cmd *cmd)
 	int room = qt_read_room(qs), n;
 
 	lockdep_assert_held(&qd->lock);
-	if (qs->id < 0 || !qs->rx_hint || qs->state == QT_SS_CLOSED)
+	if (qs->id < 0 || !qs->rx_hint || qt_sock_state(qs) == QT_SS_CLOSED)
 		return -ENODATA;
 	n = min(room, qd->dialect->max_read);
 	/* Always read when the queue is empty, so a tiny SO_RCVBUF works. */
@@ -332,7 +332,7 @@ void qt_sock_schedule_read(struct qtcpip_dev *qd, struct qt_sock *qs)
 
 	lockdep_assert_held(&qd->lock);
 	if (qs->read_queued || !qs->rx_hint || qs->id < 0 ||
-	    qs->state == QT_SS_CLOSED)
+	    qt_sock_state(qs) == QT_SS_CLOSED)
 		return;
 	if (qt_read_room(qs) < QT_READ_MIN &&
 	    !skb_queue_empty(&qs->sk.sk_receive_queue))
@@ -550,10 +550,10 @@ void qt_sock_tp_end(struct qtcpip_dev *qd, struct qt_conn *conn,
 	qs->mode = QTCPIP_MODE_BUFFER;
 	/* What arrives from now on waits in the module's buffer. */
 	qs->rx_hint = true;
-	if (carrier_lost && qs->state == QT_SS_CONNECTED) {
+	if (carrier_lost && qt_sock_state(qs) == QT_SS_CONNECTED) {
 		qs->peer_closed = true;
 		qt_sock_drained(qd, qs);
-	} else if (reset && qs->state == QT_SS_CONNECTED) {
+	} else if (reset && qt_sock_state(qs) == QT_SS_CONNECTED) {
 		/* The peer's NO CARRIER cost it bytes of our stream. */
 		qt_sock_abort(qd, qs, ECONNRESET);
 	} else {
@@ -574,7 +574,7 @@ void qt_sock_tp_end(struct qtcpip_dev *qd, struct qt_conn *conn,
  */
 static bool qt_send_ready(struct sock *sk)
 {
-	enum qt_sock_state state = READ_ONCE(qt_sk(sk)->state);
+	enum qt_sock_state state = qt_sock_state(qt_sk(sk));
 
 	return (state == QT_SS_CONNECTED ||
 		(state == QT_SS_OPENING && sk->sk_type == SOCK_DGRAM)) &&
@@ -598,8 +598,8 @@ static int qt_wait_for_room(struct sock *sk, long *timeo)
 			return -EPIPE;
 		if (qt_send_ready(sk))
 			return 0;
-		if (READ_ONCE(qs->state) != QT_SS_OPENING &&
-		    READ_ONCE(qs->state) != QT_SS_CONNECTED)
+		if (qt_sock_state(qs) != QT_SS_OPENING &&
+		    qt_sock_state(qs) != QT_SS_CONNECTED)
 			return -ENOTCONN;
 		if (!*timeo)
 			return -EAGAIN;
@@ -611,8 +611,8 @@ static int qt_wait_for_room(struct sock *sk, long *timeo)
 		sk_wait_event(sk, timeo,
 			      sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
 			      qt_send_ready(sk) ||
-			      (READ_ONCE(qs->state) != QT_SS_OPENING &&
-			       READ_ONCE(qs->state) != QT_SS_CONNECTED), &wait);
+			      (qt_sock_state(qs) != QT_SS_OPENING &&
+			       qt_sock_state(qs) != QT_SS_CONNECTED), &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 }
@@ -648,7 +648,7 @@ static int qt_send_service(struct socket *sock, struct msghdr *msg, size_t len)
 	QT_SKB_CB(skb)->addr = *sin;
 	QT_SKB_CB(skb)->has_addr = true;
 	spin_lock_bh(&qd->lock);
-	if (qs->state != QT_SS_LISTEN) {
+	if (qt_sock_state(qs) != QT_SS_SERVICE) {
 		spin_unlock_bh(&qd->lock);
 		kfree_skb(skb);
 		return -ENOTCONN;
@@ -687,7 +687,7 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		 * without waiting when non-blocking: the datagram is queued
 		 * and goes once the connection is open.
 		 */
-		if (READ_ONCE(qs->state) == QT_SS_UNCONN) {
+		if (qt_sock_state(qs) == QT_SS_UNCONN) {
 			err = sock->ops->connect(sock, msg->msg_name,
 						 msg->msg_namelen,
 						 msg->msg_flags & MSG_DONTWAIT ?
@@ -700,7 +700,7 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	lock_sock(sk);
 	qd = qs->qd;
-	if (!qd || READ_ONCE(qs->state) == QT_SS_UNCONN) {
+	if (!qd || qt_sock_state(qs) == QT_SS_UNCONN) {
 		/* A non-blocking sendto()'s open may have failed already. */
 		err = sk->sk_err ? sock_error(sk) :
 		      dgram ? -EDESTADDRREQ : -ENOTCONN;
@@ -708,7 +708,7 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	/* Stream: nothing to send is no command at all. */
 	if (!len) {
-		if (READ_ONCE(qs->state) == QT_SS_CLOSED ||
+		if (qt_sock_state(qs) == QT_SS_CLOSED ||
 		    (sk->sk_shutdown & SEND_SHUTDOWN))
 			err = -EPIPE;
 		goto out;
@@ -733,7 +733,8 @@ int qt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			break;
 		}
 		spin_lock_bh(&qd->lock);
-		if (qs->state != QT_SS_CONNECTED && qs->state != QT_SS_OPENING) {
+		if (qt_sock_state(qs) != QT_SS_CONNECTED &&
+		    qt_sock_state(qs) != QT_SS_OPENING) {
 			spin_unlock_bh(&qd->lock);
 			kfree_skb(skb);
 			/* A datagram's open failed: that error, not EPIPE. */
@@ -765,7 +766,7 @@ static int qt_recv_dgram(struct sock *sk, struct msghdr *msg, size_t len,
 	skb = skb_recv_datagram(sk, flags & (MSG_DONTWAIT | MSG_PEEK), &err);
 	if (!skb) {
 		/* A connection that ended reads as EOF after its data. */
-		if (err == -EAGAIN && READ_ONCE(qs->state) == QT_SS_CLOSED &&
+		if (err == -EAGAIN && qt_sock_state(qs) == QT_SS_CLOSED &&
 		    !sk->sk_err)
 			return 0;
 		return err;
@@ -847,8 +848,8 @@ static int qt_recv_stream(struct sock *sk, struct msghdr *msg, size_t len,
 		}
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
 			break;
-		if (READ_ONCE(qs->state) == QT_SS_UNCONN ||
-		    READ_ONCE(qs->state) == QT_SS_OPENING) {
+		if (qt_sock_state(qs) == QT_SS_UNCONN ||
+		    qt_sock_state(qs) == QT_SS_OPENING) {
 			err = -ENOTCONN;
 			break;
 		}

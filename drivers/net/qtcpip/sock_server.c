@@ -28,8 +28,8 @@ static int qt_service_abort(struct qt_sock *qs, int err)
 	struct qtcpip_dev *qd = qs->qd;
 
 	spin_lock_bh(&qd->lock);
-	if (qs->state == QT_SS_OPENING) {
-		qs->state = QT_SS_UNCONN;
+	if (qt_sock_state(qs) == QT_SS_OPENING) {
+		qt_sock_set_state(qs, QT_SS_UNCONN);
 		qt_sock_queue_close(qd, qs);
 	}
 	spin_unlock_bh(&qd->lock);
@@ -114,7 +114,7 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		return -EACCES;
 	lock_sock(sk);
 	/* Bound once, as AF_INET sockets are (port 0 too). */
-	if (qs->state != QT_SS_UNCONN || qs->lport ||
+	if (qt_sock_state(qs) != QT_SS_UNCONN || qs->lport ||
 	    !list_empty(&qs->bind_node)) {
 		err = -EINVAL;
 		goto out;
@@ -146,7 +146,7 @@ int qt_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		if (err)
 			err = qt_service_abort(qs, err);
 	}
-	if (!err && qs->state != QT_SS_LISTEN)
+	if (!err && qt_sock_state(qs) != QT_SS_SERVICE)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (!err)
 		goto out;
@@ -168,14 +168,14 @@ int qt_listen(struct socket *sock, int backlog)
 	if (sk->sk_type != SOCK_STREAM)
 		return -EOPNOTSUPP;
 	lock_sock(sk);
-	if (qs->state == QT_SS_LISTEN) {
+	if (qt_sock_state(qs) == QT_SS_LISTEN) {
 		/* Only the backlog changes. */
 		WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 1));
 		err = 0;
 		goto out;
 	}
 	err = -EINVAL;
-	if (qs->state != QT_SS_UNCONN || !qs->lport)
+	if (qt_sock_state(qs) != QT_SS_UNCONN || !qs->lport)
 		goto out;	/* the module needs a port: bind() first */
 	err = -EALREADY;
 	if (READ_ONCE(qs->id) >= 0)
@@ -196,12 +196,10 @@ int qt_listen(struct socket *sock, int backlog)
 		if (err)
 			err = qt_service_abort(qs, err);
 	}
-	if (!err && qs->state != QT_SS_LISTEN)
+	if (!err && qt_sock_state(qs) != QT_SS_LISTEN)
 		err = sock_error(sk) ?: -EADDRINUSE;
 	if (err)
 		WRITE_ONCE(sk->sk_max_ack_backlog, 0);
-	else
-		sk->sk_state = TCP_LISTEN;	/* SO_ACCEPTCONN says 1 */
 out:
 	release_sock(sk);
 	return err;
@@ -219,8 +217,7 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 		return;
 	if (ev->id2 >= 0 && ev->id2 < QT_MAX_CONN)
 		lq = qt_conn_sock(qd->conn[ev->id2]);
-	if (lq && (lq->state != QT_SS_LISTEN || lq->udp_service ||
-		   lq->releasing))
+	if (lq && (qt_sock_state(lq) != QT_SS_LISTEN || lq->releasing))
 		lq = NULL;
 	sk = sk_alloc(lq ? sock_net(&lq->sk) : dev_net(qd->netdev),
 		      qtcpip_family, GFP_ATOMIC, &qt_proto, 0);
@@ -236,7 +233,7 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	qtcpip_dev_get(qd);
 	cq->qd = qd;
 	cq->id = ev->id;
-	cq->state = QT_SS_CONNECTED;
+	qt_sock_set_state(cq, QT_SS_CONNECTED);
 	cq->mode = lq ? lq->mode : QTCPIP_MODE_BUFFER;
 	cq->ctx = lq ? lq->ctx : 1;
 	sin = (struct sockaddr_in *)&cq->peer;
@@ -280,6 +277,22 @@ void qt_sock_release_children(struct qtcpip_dev *qd, struct qt_sock *qs)
 	}
 }
 
+/* shutdown(SHUT_RD) of a TCP listener: as release does for the listener,
+ * the connections nobody accepted are closed and so is its connectID; the
+ * socket is unconnected and still bound, and listen() works again once the
+ * close is done (until then: EALREADY). Under lock_sock and qd->lock.
+ */
+void qt_sock_stop_listening(struct qtcpip_dev *qd, struct qt_sock *qs)
+{
+	sock_owned_by_me(&qs->sk);
+	lockdep_assert_held(&qd->lock);
+	qt_sock_release_children(qd, qs);
+	qt_sock_set_state(qs, QT_SS_UNCONN);
+	/* A connect() that follows opens a client, not a listener. */
+	WRITE_ONCE(qs->sk.sk_max_ack_backlog, 0);
+	qt_sock_queue_close(qd, qs);
+}
+
 static struct qt_sock *qt_accept_pop(struct qt_sock *qs)
 {
 	struct qtcpip_dev *qd = qs->qd;
@@ -305,7 +318,7 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 
 	lock_sock(sk);
 	/* shutdown(SHUT_RD) ends accepting, as it stops a TCP listener. */
-	if (qs->state != QT_SS_LISTEN || qs->udp_service ||
+	if (qt_sock_state(qs) != QT_SS_LISTEN ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN)) {
 		err = -EINVAL;
 		goto out;
@@ -315,7 +328,7 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
 		err = sock_error(sk);
-		if (!err && (qs->state != QT_SS_LISTEN ||
+		if (!err && (qt_sock_state(qs) != QT_SS_LISTEN ||
 			     (sk->sk_shutdown & RCV_SHUTDOWN)))
 			err = -EINVAL;
 		if (!err && !timeo)
@@ -327,7 +340,7 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo,
 			      READ_ONCE(sk->sk_ack_backlog) || sk->sk_err ||
-			      READ_ONCE(qs->state) != QT_SS_LISTEN ||
+			      qt_sock_state(qs) != QT_SS_LISTEN ||
 			      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
 			      &wait);
 		remove_wait_queue(sk_sleep(sk), &wait);
