@@ -562,7 +562,7 @@ int qt_query(struct qtcpip_dev *qd, char *resp, size_t resp_size,
 
 static void qt_write_locked(struct qtcpip_dev *qd, const void *buf, size_t len)
 {
-	int err = qtcpip_dev_write(qd, buf, len);
+	int err = qt_dev_write(qd, buf, len);
 
 	/* The queue holds one command and one payload; only detach fails it. */
 	if (err && err != -ENODEV)
@@ -578,7 +578,7 @@ static bool qt_tx_fits(struct qtcpip_dev *qd, size_t len)
 	lockdep_assert_held(&qd->lock);
 	/* Set before looking: a drain after the look then sees it. */
 	WRITE_ONCE(qd->tx_wait, true);
-	if (qtcpip_dev_write_room(qd) < min_t(size_t, len, QTCPIP_TXBUF_SIZE))
+	if (qt_dev_write_room(qd) < min_t(size_t, len, QTCPIP_TXBUF_SIZE))
 		return false;
 	WRITE_ONCE(qd->tx_wait, false);
 	return true;
@@ -1086,7 +1086,7 @@ static void qt_on_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 		qt_engine_pdpdeact_locked(qd, ev->id);
 		/* Bring the default context back if the link is up. */
 		if (ev->id == 1)
-			qtcpip_dev_queue_work_locked(qd, &qd->link_work);
+			qt_dev_queue_work_locked(qd, &qd->link_work);
 		break;
 	case QT_URC_INCOMING:
 		qd->ops->incoming(qd, ev);
@@ -1287,7 +1287,7 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 		qt_parser_set_echo_filter(&qd->parser, true);
 		qd->close_owed = 0;
 		qd->reprobe = true;
-		qtcpip_dev_queue_work_locked(qd, &qd->init_work);
+		qt_dev_queue_work_locked(qd, &qd->init_work);
 	}
 	spin_unlock_bh(&qd->lock);
 	/* An init waiting on an unsupported module identifies it again. */
@@ -1361,7 +1361,7 @@ void qt_engine_init(struct qtcpip_dev *qd)
  */
 void qt_engine_start(struct qtcpip_dev *qd)
 {
-	qtcpip_dev_queue_work(qd, &qd->init_work);
+	qt_dev_queue_work(qd, &qd->init_work);
 	schedule_delayed_work(&qd->tick_work, HZ / 10);
 }
 

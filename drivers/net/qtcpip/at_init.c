@@ -245,7 +245,7 @@ static int qt_rate_probe(struct qtcpip_dev *qd, int n, unsigned int ms)
 
 static int qt_set_line(struct qtcpip_dev *qd, unsigned int baud)
 {
-	int err = qtcpip_dev_set_baud(qd, baud);
+	int err = qt_dev_set_baud(qd, baud);
 
 	if (!err)
 		WRITE_ONCE(qd->line_baud, baud);
@@ -284,7 +284,7 @@ static int qt_rate_back(struct qtcpip_dev *qd, unsigned int old,
  */
 static int qt_line_rate(struct qtcpip_dev *qd)
 {
-	unsigned int old = qtcpip_dev_baud(qd), to = qt_rate_target(qd);
+	unsigned int old = qt_dev_baud(qd), to = qt_rate_target(qd);
 	ktime_t t0 = ktime_get();
 	int err;
 
@@ -564,7 +564,7 @@ static void qt_bad_rate(struct qtcpip_dev *qd)
 	if (!qd->bad_rate_logged)
 		netdev_err(qd->netdev,
 			   "%s: the module answers in garbage at %u baud: is ldattach -s the module's rate (AT+IPR)?\n",
-			   qd->tty_name, qtcpip_dev_baud(qd));
+			   qd->tty_name, qt_dev_baud(qd));
 	qd->bad_rate_logged = true;
 	wait_event_timeout(qd->stop_wait,
 			   qt_dead(qd) || READ_ONCE(qd->reprobe),
@@ -617,7 +617,7 @@ void qt_init_work(struct work_struct *work)
 
 		if (qd->bad_rate_logged)
 			netdev_info(qd->netdev, "%s: the module answers at %u baud\n",
-				    qd->tty_name, qtcpip_dev_baud(qd));
+				    qd->tty_name, qt_dev_baud(qd));
 		qd->bad_rate_logged = false;
 		spin_lock_bh(&qd->lock);
 		if (qd->state != QT_DEV_DEAD)

@@ -154,9 +154,9 @@ struct qtcpip_dev *qt_genl_dev(struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "no such device");
 		return ERR_PTR(-ENODEV);
 	}
-	qd = qtcpip_netdev_priv(dev);
+	qd = qt_netdev_priv(dev);
 	if (qd)
-		qtcpip_dev_get(qd);
+		qt_dev_get(qd);
 	dev_put(dev);
 	if (!qd) {
 		GENL_SET_ERR_MSG(info, "not a qtcpip device");
@@ -174,7 +174,7 @@ struct qtcpip_dev *qt_genl_ready_dev(struct genl_info *info)
 		return qd;
 	if (READ_ONCE(qd->state) != QT_DEV_READY) {
 		GENL_SET_ERR_MSG(info, "the module is not ready");
-		qtcpip_dev_put(qd);
+		qt_dev_put(qd);
 		return ERR_PTR(-ENETDOWN);
 	}
 	return qd;

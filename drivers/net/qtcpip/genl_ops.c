@@ -174,7 +174,7 @@ static struct qtcpip_dev *qt_genl_pdp_dev(struct genl_info *info, int *ctx)
 		err = min(*ctx, 0);
 	}
 	if (err) {
-		qtcpip_dev_put(qd);
+		qt_dev_put(qd);
 		return ERR_PTR(err);
 	}
 	return qd;
@@ -260,7 +260,7 @@ int qt_genl_dev_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!err && mb)
 		qt_set_max_baud(qd, nla_get_u32(mb));
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -275,7 +275,7 @@ int qt_genl_dev_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	err = msg ? qt_genl_fill_dev(msg, qd, info->snd_portid,
 				     info->snd_seq, 0) : -ENOMEM;
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -290,7 +290,7 @@ int qt_genl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rcu_read_lock();
 	for_each_netdev_rcu(sock_net(skb->sk), dev) {
-		struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+		struct qtcpip_dev *qd = qt_netdev_priv(dev);
 
 		if (!qd)
 			continue;
@@ -400,14 +400,14 @@ int qt_genl_ctx_get(struct sk_buff *skb, struct genl_info *info)
 		nla_nest_end(msg, nest);
 	}
 	kfree(resp);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 toobig:
 	nlmsg_free(msg);
 	err = -EMSGSIZE;
 out:
 	kfree(resp);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -433,7 +433,7 @@ int qt_genl_ctx_set(struct sk_buff *skb, struct genl_info *info)
 			   "AT+QICSGP=%d,1,\"%s\",\"%s\",\"%s\",%d", ctx, apn,
 			   user, pass, auth);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -451,8 +451,8 @@ int qt_genl_ctx_up(struct sk_buff *skb, struct genl_info *info)
 		err = qt_query_contexts(qd);
 	/* Carrier; not once detached, whose cancel it could follow. */
 	if (!err && ctx == 1)
-		qtcpip_dev_queue_work(qd, &qd->link_work);
-	qtcpip_dev_put(qd);
+		qt_dev_queue_work(qd, &qd->link_work);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -473,7 +473,7 @@ int qt_genl_ctx_down(struct sk_buff *skb, struct genl_info *info)
 		spin_unlock_bh(&qd->lock);
 		qt_query_contexts(qd);
 	}
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -509,10 +509,10 @@ int qt_genl_dns_get(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto out;
 	}
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -537,7 +537,7 @@ int qt_genl_dns_set(struct sk_buff *skb, struct genl_info *info)
 		err = qt_genl_exec(qd, info, false, 0, NULL, 0,
 				   "AT+QIDNSCFG=%d,\"%s\"", ctx, pri);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -669,7 +669,7 @@ int qt_genl_resolve(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_string(msg, QTCPIP_A_ADDR, slot->addr[i]))
 			goto toobig;
 	qt_async_put(qd, slot);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 toobig:
 	nlmsg_free(msg);
@@ -677,7 +677,7 @@ toobig:
 put:
 	qt_async_put(qd, slot);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -753,12 +753,12 @@ int qt_genl_ping(struct sk_buff *skb, struct genl_info *info)
 		goto put;
 	}
 	qt_async_put(qd, slot);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 put:
 	qt_async_put(qd, slot);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -810,12 +810,12 @@ int qt_genl_ntp(struct sk_buff *skb, struct genl_info *info)
 		goto put;
 	}
 	qt_async_put(qd, slot);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 put:
 	qt_async_put(qd, slot);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -882,10 +882,10 @@ int qt_genl_cfg_get(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto out;
 	}
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -970,7 +970,7 @@ int qt_genl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 	}
 out:
 	qt_cmd_put(cmd);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -1007,10 +1007,10 @@ int qt_genl_err_get(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto out;
 	}
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return qt_genl_send(msg, hdr, info);
 out:
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	return err;
 }
 
@@ -1081,10 +1081,10 @@ int qt_genl_sock_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	rcu_read_lock();
 	for_each_netdev_rcu(net, dev) {
-		struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+		struct qtcpip_dev *qd = qt_netdev_priv(dev);
 
 		if (qd && ndev < ARRAY_SIZE(devs)) {
-			qtcpip_dev_get(qd);
+			qt_dev_get(qd);
 			devs[ndev++] = qd;
 		}
 	}
@@ -1104,7 +1104,7 @@ int qt_genl_sock_start(struct netlink_callback *cb)
 				     "AT+QISTATE=1,%d", s->info.id))
 				qt_snap_qistate(s, resp);
 		}
-		qtcpip_dev_put(qd);
+		qt_dev_put(qd);
 	}
 	cb->args[0] = (long)dump;
 	return 0;

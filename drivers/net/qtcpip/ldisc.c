@@ -27,8 +27,7 @@
  * are not IP, and say so with a protocol of their own (QTCPIP_ETH_P_AT,
  * the local experimental EtherType) that no IP packet socket takes.
  */
-static void qtcpip_tap(struct qtcpip_dev *qd, u8 dir, const u8 *buf,
-		       size_t len)
+static void qt_tap(struct qtcpip_dev *qd, u8 dir, const u8 *buf, size_t len)
 {
 	struct net_device *dev = qd->netdev;
 	struct sk_buff *skb;
@@ -51,7 +50,7 @@ static void qtcpip_tap(struct qtcpip_dev *qd, u8 dir, const u8 *buf,
 }
 
 /* Write what the tty takes now; write_wakeup calls us again for the rest. */
-static void qtcpip_tx_work(struct work_struct *work)
+static void qt_tx_work(struct work_struct *work)
 {
 	struct qtcpip_dev *qd = container_of(work, struct qtcpip_dev, tx_work);
 	int written;
@@ -82,7 +81,7 @@ static void qtcpip_tx_work(struct work_struct *work)
 /* When the bytes written so far will have left at the line's rate: the
  * module counts its guard time from there, whatever buffers sit between.
  */
-unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd)
+unsigned long qt_dev_wire_end(struct qtcpip_dev *qd)
 {
 	u64 now = ktime_get_ns(), end;
 
@@ -98,7 +97,7 @@ unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd)
 /* Bytes still on their way to the module: in our queue or in the tty
  * driver's (the UART sends them at the line's rate).
  */
-bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd)
+bool qt_dev_tx_pending(struct qtcpip_dev *qd)
 {
 	bool pending;
 
@@ -109,8 +108,8 @@ bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd)
 	return pending;
 }
 
-/* Room in the queue towards the module: what qtcpip_dev_write() takes. */
-size_t qtcpip_dev_write_room(struct qtcpip_dev *qd)
+/* Room in the queue towards the module: what qt_dev_write() takes. */
+size_t qt_dev_write_room(struct qtcpip_dev *qd)
 {
 	size_t room;
 
@@ -125,7 +124,7 @@ size_t qtcpip_dev_write_room(struct qtcpip_dev *qd)
  * bytes of a transparent connection that ended must not reach the
  * module's command interpreter. Returns how many bytes were dropped.
  */
-size_t qtcpip_dev_tx_discard(struct qtcpip_dev *qd)
+size_t qt_dev_tx_discard(struct qtcpip_dev *qd)
 {
 	size_t n;
 
@@ -145,7 +144,7 @@ size_t qtcpip_dev_tx_discard(struct qtcpip_dev *qd)
  * (the caller retries after the queue drained) and -ENODEV once the tty
  * is gone.
  */
-int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
+int qt_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 {
 	int err = 0;
 
@@ -170,7 +169,7 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 		qd->wire_end_ns = max(qd->wire_end_ns, ktime_get_ns()) +
 				  div_u64((u64)len * 10 * NSEC_PER_SEC,
 					  baud ?: 115200);
-		qtcpip_tap(qd, '>', buf, len);
+		qt_tap(qd, '>', buf, len);
 		/* Nothing queued: straight to the tty (write() does not
 		 * sleep), not one work item later; what it does not take
 		 * waits for tx_work.
@@ -196,7 +195,7 @@ int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len)
 /* The tty's current rate, 0 once it is gone. termios is read under its
  * own lock, which sleeps: hold the tty, not txlock, while reading it.
  */
-unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd)
+unsigned int qt_dev_baud(struct qtcpip_dev *qd)
 {
 	struct tty_struct *tty;
 	unsigned int baud;
@@ -220,7 +219,7 @@ unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd)
  * from receive_buf. Returns -EINVAL (and the old rate back) when the
  * tty's driver cannot do it, -ENODEV once the tty is gone.
  */
-int qtcpip_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud)
+int qt_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud)
 {
 	struct ktermios kt, old;
 	struct tty_struct *tty;
@@ -251,7 +250,7 @@ int qtcpip_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud)
 	return err;
 }
 
-static int qtcpip_ldisc_open(struct tty_struct *tty)
+static int qt_ldisc_open(struct tty_struct *tty)
 {
 	struct qtcpip_dev *qd;
 	int err;
@@ -266,9 +265,9 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 		return -ENOMEM;
 	kref_init(&qd->ref);
 	spin_lock_init(&qd->txlock);
-	INIT_WORK(&qd->tx_work, qtcpip_tx_work);
+	INIT_WORK(&qd->tx_work, qt_tx_work);
 	qd->txbuf = kmalloc(QTCPIP_TXBUF_SIZE, GFP_KERNEL);
-	qd->netdev = qtcpip_netdev_alloc(qd);
+	qd->netdev = qt_netdev_alloc(qd);
 	if (!qd->txbuf || !qd->netdev) {
 		err = -ENOMEM;
 		goto err_free;
@@ -285,7 +284,7 @@ static int qtcpip_ldisc_open(struct tty_struct *tty)
 	 */
 	tty_unthrottle(tty);
 	/* The rate ldattach -s set: where a line rate switch starts. */
-	qd->attach_baud = qtcpip_dev_baud(qd);
+	qd->attach_baud = qt_dev_baud(qd);
 	qd->line_baud = qd->attach_baud;
 	qd->max_baud = qt_max_baud_default();
 
@@ -314,7 +313,7 @@ err_free:
  * this tty once it returns. Order matters: stop new writes, remove the
  * netdev (its users go first), finish the writer, then forget the tty.
  */
-static void qtcpip_ldisc_close(struct tty_struct *tty)
+static void qt_ldisc_close(struct tty_struct *tty)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 
@@ -346,11 +345,11 @@ static void qtcpip_ldisc_close(struct tty_struct *tty)
 	spin_unlock_bh(&qd->txlock);
 	tty->disc_data = NULL;
 
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 }
 
 /* The close that follows does the teardown; stop talking right away. */
-static void qtcpip_ldisc_hangup(struct tty_struct *tty)
+static void qt_ldisc_hangup(struct tty_struct *tty)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 
@@ -369,7 +368,7 @@ static void qtcpip_ldisc_hangup(struct tty_struct *tty)
  * line is dropped whole (as an overlong one), transparent data is dropped
  * with EIO on the socket. Returns whether the byte goes to the parser.
  */
-static bool qtcpip_rx_error(struct qtcpip_dev *qd, u8 flag)
+static bool qt_rx_error(struct qtcpip_dev *qd, u8 flag)
 {
 	struct net_device_stats *st = &qd->netdev->stats;
 	struct qt_conn *conn = NULL;
@@ -408,26 +407,26 @@ out:
 	return feed;
 }
 
-static void qtcpip_ldisc_receive(QT_LDISC_RX_ARGS)
+static void qt_ldisc_receive(QT_LDISC_RX_ARGS)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 	size_t i, start = 0, n = count;
 
 	if (!qd)
 		return;
-	qtcpip_tap(qd, '<', cp, n);
+	qt_tap(qd, '<', cp, n);
 	for (i = 0; fp && i < n; i++) {
 		if (fp[i] == TTY_NORMAL)
 			continue;
 		if (i > start)
 			qt_engine_rx(qd, cp + start, i - start);
-		start = qtcpip_rx_error(qd, fp[i]) ? i : i + 1;
+		start = qt_rx_error(qd, fp[i]) ? i : i + 1;
 	}
 	if (n > start)
 		qt_engine_rx(qd, cp + start, n - start);
 }
 
-static void qtcpip_ldisc_write_wakeup(struct tty_struct *tty)
+static void qt_ldisc_write_wakeup(struct tty_struct *tty)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 
@@ -435,8 +434,8 @@ static void qtcpip_ldisc_write_wakeup(struct tty_struct *tty)
 		schedule_work(&qd->tx_work);
 }
 
-static int qtcpip_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
-			      unsigned long arg)
+static int qt_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
+			  unsigned long arg)
 {
 	struct qtcpip_dev *qd = tty->disc_data;
 	unsigned int len;
@@ -453,30 +452,30 @@ static int qtcpip_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
 	}
 }
 
-static struct tty_ldisc_ops qtcpip_ldisc_ops = {
+static struct tty_ldisc_ops qt_ldisc_ops = {
 	.owner		= THIS_MODULE,
 	.name		= QTCPIP_LDISC_NAME,
-	.open		= qtcpip_ldisc_open,
-	.close		= qtcpip_ldisc_close,
-	.hangup		= qtcpip_ldisc_hangup,
-	.ioctl		= qtcpip_ldisc_ioctl,
-	.receive_buf	= qtcpip_ldisc_receive,
-	.write_wakeup	= qtcpip_ldisc_write_wakeup,
+	.open		= qt_ldisc_open,
+	.close		= qt_ldisc_close,
+	.hangup		= qt_ldisc_hangup,
+	.ioctl		= qt_ldisc_ioctl,
+	.receive_buf	= qt_ldisc_receive,
+	.write_wakeup	= qt_ldisc_write_wakeup,
 };
 
-int qtcpip_ldisc_register(void)
+int qt_ldisc_register(void)
 {
 	int err;
 
-	qtcpip_ldisc_ops.num = qtcpip_ldisc_num;
-	err = tty_register_ldisc(&qtcpip_ldisc_ops);
+	qt_ldisc_ops.num = qt_ldisc_num;
+	err = tty_register_ldisc(&qt_ldisc_ops);
 	if (err)
 		pr_err("cannot register line discipline %d: %d\n",
-		       qtcpip_ldisc_num, err);
+		       qt_ldisc_num, err);
 	return err;
 }
 
-void qtcpip_ldisc_unregister(void)
+void qt_ldisc_unregister(void)
 {
-	tty_unregister_ldisc(&qtcpip_ldisc_ops);
+	tty_unregister_ldisc(&qt_ldisc_ops);
 }

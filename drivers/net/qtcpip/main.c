@@ -15,27 +15,27 @@
 
 #include "qtcpip.h"
 
-int qtcpip_ldisc_num = QTCPIP_LDISC_DEFAULT;
-module_param_named(ldisc, qtcpip_ldisc_num, int, 0444);
+int qt_ldisc_num = QTCPIP_LDISC_DEFAULT;
+module_param_named(ldisc, qt_ldisc_num, int, 0444);
 MODULE_PARM_DESC(ldisc, "line discipline number (default 29, N_DEVELOPMENT)");
 
 /* Work that waits for the module (init, "ip link" up/down: up to 150 s)
  * runs here, not on system_wq, whose workers others need.
  */
-struct workqueue_struct *qtcpip_wq;
+struct workqueue_struct *qt_wq;
 
-static int __init qtcpip_init(void)
+static int __init qt_init(void)
 {
 	int err;
 
 	/* N_TTY (0) must stay the default discipline of every tty. */
-	if (qtcpip_ldisc_num <= 0 || qtcpip_ldisc_num >= NR_LDISCS) {
+	if (qt_ldisc_num <= 0 || qt_ldisc_num >= NR_LDISCS) {
 		pr_err("ldisc=%d is outside 1..%d\n",
-		       qtcpip_ldisc_num, NR_LDISCS - 1);
+		       qt_ldisc_num, NR_LDISCS - 1);
 		return -EINVAL;
 	}
-	qtcpip_wq = alloc_workqueue("qtcpip", WQ_UNBOUND, 0);
-	if (!qtcpip_wq)
+	qt_wq = alloc_workqueue("qtcpip", WQ_UNBOUND, 0);
+	if (!qt_wq)
 		return -ENOMEM;
 	err = qt_sock_register();
 	if (err)
@@ -43,7 +43,7 @@ static int __init qtcpip_init(void)
 	err = qt_genl_register();
 	if (err)
 		goto err_sock;
-	err = qtcpip_ldisc_register();
+	err = qt_ldisc_register();
 	if (err)
 		goto err_genl;
 	return 0;
@@ -53,21 +53,21 @@ err_genl:
 err_sock:
 	qt_sock_unregister();
 err_wq:
-	destroy_workqueue(qtcpip_wq);
+	destroy_workqueue(qt_wq);
 	return err;
 }
 
-static void __exit qtcpip_exit(void)
+static void __exit qt_exit(void)
 {
 	/* The tty core holds a module reference per attached tty. */
-	qtcpip_ldisc_unregister();
+	qt_ldisc_unregister();
 	qt_genl_unregister();
 	qt_sock_unregister();
-	destroy_workqueue(qtcpip_wq);
+	destroy_workqueue(qt_wq);
 }
 
-module_init(qtcpip_init);
-module_exit(qtcpip_exit);
+module_init(qt_init);
+module_exit(qt_exit);
 
 MODULE_DESCRIPTION("Sockets over the TCP/IP stack of Quectel cellular modules");
 MODULE_LICENSE("GPL");

@@ -18,42 +18,42 @@
 /* Up and down activate and deactivate the module's default context,
  * which may take the module 150 s: done from a work item.
  */
-static int qtcpip_ndo_open(struct net_device *dev)
+static int qt_ndo_open(struct net_device *dev)
 {
-	struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+	struct qtcpip_dev *qd = qt_netdev_priv(dev);
 
 	netif_start_queue(dev);
-	qtcpip_dev_queue_work(qd, &qd->link_work);
+	qt_dev_queue_work(qd, &qd->link_work);
 	return 0;
 }
 
-static int qtcpip_ndo_stop(struct net_device *dev)
+static int qt_ndo_stop(struct net_device *dev)
 {
-	struct qtcpip_dev *qd = qtcpip_netdev_priv(dev);
+	struct qtcpip_dev *qd = qt_netdev_priv(dev);
 
 	netif_stop_queue(dev);
-	qtcpip_dev_queue_work(qd, &qd->link_work);
+	qt_dev_queue_work(qd, &qd->link_work);
 	return 0;
 }
 
 /* IP packets routed here have nowhere to go: the module has no PPP link. */
-static netdev_tx_t qtcpip_ndo_start_xmit(struct sk_buff *skb,
-					 struct net_device *dev)
+static netdev_tx_t qt_ndo_start_xmit(struct sk_buff *skb,
+				     struct net_device *dev)
 {
 	dev->stats.tx_dropped++;
 	dev_kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
 
-static const struct net_device_ops qtcpip_netdev_ops = {
-	.ndo_open	= qtcpip_ndo_open,
-	.ndo_stop	= qtcpip_ndo_stop,
-	.ndo_start_xmit	= qtcpip_ndo_start_xmit,
+static const struct net_device_ops qt_netdev_ops = {
+	.ndo_open	= qt_ndo_open,
+	.ndo_stop	= qt_ndo_stop,
+	.ndo_start_xmit	= qt_ndo_start_xmit,
 };
 
-static void qtcpip_netdev_setup(struct net_device *dev)
+static void qt_netdev_setup(struct net_device *dev)
 {
-	dev->netdev_ops = &qtcpip_netdev_ops;
+	dev->netdev_ops = &qt_netdev_ops;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_NOARP;
 	dev->hard_header_len = 0;
@@ -68,12 +68,12 @@ static void qtcpip_netdev_setup(struct net_device *dev)
 	qt_set_netns_local(dev);
 }
 
-struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd)
+struct net_device *qt_netdev_alloc(struct qtcpip_dev *qd)
 {
 	struct net_device *dev;
 
 	dev = alloc_netdev(sizeof(qd), QTCPIP_IFNAME_FMT, NET_NAME_ENUM,
-			   qtcpip_netdev_setup);
+			   qt_netdev_setup);
 	if (!dev)
 		return NULL;
 	*(struct qtcpip_dev **)netdev_priv(dev) = qd;
@@ -81,14 +81,14 @@ struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd)
 }
 
 /* The qtcpip device behind @dev, or NULL when @dev is not one of ours. */
-struct qtcpip_dev *qtcpip_netdev_priv(const struct net_device *dev)
+struct qtcpip_dev *qt_netdev_priv(const struct net_device *dev)
 {
-	if (dev->netdev_ops != &qtcpip_netdev_ops)
+	if (dev->netdev_ops != &qt_netdev_ops)
 		return NULL;
 	return *(struct qtcpip_dev **)netdev_priv(dev);
 }
 
-static void qtcpip_dev_release(struct kref *ref)
+static void qt_dev_release(struct kref *ref)
 {
 	struct qtcpip_dev *qd = container_of(ref, struct qtcpip_dev, ref);
 
@@ -98,48 +98,47 @@ static void qtcpip_dev_release(struct kref *ref)
 }
 
 /**
- * qtcpip_dev_get() - take a reference to a device
+ * qt_dev_get() - take a reference to a device
  * @qd: the module
  *
  * Keeps the memory of @qd (not the attachment: check QT_DEV_DEAD).
  *
  * Context: any.
  */
-void qtcpip_dev_get(struct qtcpip_dev *qd)
+void qt_dev_get(struct qtcpip_dev *qd)
 {
 	kref_get(&qd->ref);
 }
 
 /**
- * qtcpip_dev_put() - drop a reference to a device
+ * qt_dev_put() - drop a reference to a device
  * @qd: the module; freed with the last reference
  *
  * Context: any.
  */
-void qtcpip_dev_put(struct qtcpip_dev *qd)
+void qt_dev_put(struct qtcpip_dev *qd)
 {
-	kref_put(&qd->ref, qtcpip_dev_release);
+	kref_put(&qd->ref, qt_dev_release);
 }
 
 /* Queue one of the device's work items unless it is detached. Detach marks
  * it dead under qd->lock and then cancels its work; a work queued after
  * that would run on a freed device, hence the check under the same lock.
  */
-bool qtcpip_dev_queue_work_locked(struct qtcpip_dev *qd,
-				  struct work_struct *work)
+bool qt_dev_queue_work_locked(struct qtcpip_dev *qd, struct work_struct *work)
 {
 	lockdep_assert_held(&qd->lock);
 	if (qd->state == QT_DEV_DEAD)
 		return false;
-	return queue_work(qtcpip_wq, work);
+	return queue_work(qt_wq, work);
 }
 
-bool qtcpip_dev_queue_work(struct qtcpip_dev *qd, struct work_struct *work)
+bool qt_dev_queue_work(struct qtcpip_dev *qd, struct work_struct *work)
 {
 	bool queued;
 
 	spin_lock_bh(&qd->lock);
-	queued = qtcpip_dev_queue_work_locked(qd, work);
+	queued = qt_dev_queue_work_locked(qd, work);
 	spin_unlock_bh(&qd->lock);
 	return queued;
 }

@@ -395,29 +395,28 @@ struct qtcpip_dev {
 	u64 rx_lined;			/* rx_seen at the last line or data */
 };
 
-extern int qtcpip_ldisc_num;
-extern int qtcpip_family;
-extern struct workqueue_struct *qtcpip_wq;
+extern int qt_ldisc_num;
+extern int qt_family_nr;
+extern struct workqueue_struct *qt_wq;
 
 /* ldisc.c */
-int qtcpip_ldisc_register(void);
-void qtcpip_ldisc_unregister(void);
-int qtcpip_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
-unsigned int qtcpip_dev_baud(struct qtcpip_dev *qd);
-int qtcpip_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud);
-size_t qtcpip_dev_write_room(struct qtcpip_dev *qd);
-bool qtcpip_dev_tx_pending(struct qtcpip_dev *qd);
-unsigned long qtcpip_dev_wire_end(struct qtcpip_dev *qd);
-size_t qtcpip_dev_tx_discard(struct qtcpip_dev *qd);
+int qt_ldisc_register(void);
+void qt_ldisc_unregister(void);
+int qt_dev_write(struct qtcpip_dev *qd, const u8 *buf, size_t len);
+unsigned int qt_dev_baud(struct qtcpip_dev *qd);
+int qt_dev_set_baud(struct qtcpip_dev *qd, unsigned int baud);
+size_t qt_dev_write_room(struct qtcpip_dev *qd);
+bool qt_dev_tx_pending(struct qtcpip_dev *qd);
+unsigned long qt_dev_wire_end(struct qtcpip_dev *qd);
+size_t qt_dev_tx_discard(struct qtcpip_dev *qd);
 
 /* netdev.c */
-struct net_device *qtcpip_netdev_alloc(struct qtcpip_dev *qd);
-struct qtcpip_dev *qtcpip_netdev_priv(const struct net_device *dev);
-void qtcpip_dev_get(struct qtcpip_dev *qd);
-void qtcpip_dev_put(struct qtcpip_dev *qd);
-bool qtcpip_dev_queue_work_locked(struct qtcpip_dev *qd,
-				  struct work_struct *work);
-bool qtcpip_dev_queue_work(struct qtcpip_dev *qd, struct work_struct *work);
+struct net_device *qt_netdev_alloc(struct qtcpip_dev *qd);
+struct qtcpip_dev *qt_netdev_priv(const struct net_device *dev);
+void qt_dev_get(struct qtcpip_dev *qd);
+void qt_dev_put(struct qtcpip_dev *qd);
+bool qt_dev_queue_work_locked(struct qtcpip_dev *qd, struct work_struct *work);
+bool qt_dev_queue_work(struct qtcpip_dev *qd, struct work_struct *work);
 
 /* at_engine.c */
 void qt_engine_init(struct qtcpip_dev *qd);

@@ -9,6 +9,8 @@
  * qt_conn_ops.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -27,8 +29,8 @@
 #include "sock.h"
 #include "sock_info.h"
 
-int qtcpip_family = AF_QTCPIP_DEFAULT;
-module_param_named(family, qtcpip_family, int, 0444);
+int qt_family_nr = AF_QTCPIP_DEFAULT;
+module_param_named(family, qt_family_nr, int, 0444);
 MODULE_PARM_DESC(family, "socket family number (default 23, see qtcpip.rst)");
 
 struct proto qt_proto = {
@@ -422,14 +424,14 @@ struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk)
 	rcu_read_lock();
 	if (bound) {
 		dev = dev_get_by_index_rcu(sock_net(sk), bound);
-		qd = dev ? qtcpip_netdev_priv(dev) : NULL;
+		qd = dev ? qt_netdev_priv(dev) : NULL;
 		if (!qd) {
 			rcu_read_unlock();
 			return ERR_PTR(-ENODEV);
 		}
 	} else {
 		for_each_netdev_rcu(sock_net(sk), dev) {
-			struct qtcpip_dev *cand = qtcpip_netdev_priv(dev);
+			struct qtcpip_dev *cand = qt_netdev_priv(dev);
 
 			if (cand && READ_ONCE(cand->state) == QT_DEV_READY) {
 				qd = cand;
@@ -441,7 +443,7 @@ struct qtcpip_dev *qt_sock_pick_dev(struct sock *sk)
 			return ERR_PTR(-ENETUNREACH);
 		}
 	}
-	qtcpip_dev_get(qd);
+	qt_dev_get(qd);
 	rcu_read_unlock();
 	return qd;
 }
@@ -470,7 +472,7 @@ static int qt_sock_parse_addr(struct qt_sock *qs, struct sockaddr *uaddr,
 		snprintf(host, hsize, "%pI6c", &sin6->sin6_addr);
 		*port = ntohs(sin6->sin6_port);
 		*v6 = true;
-	} else if (uaddr->sa_family == qtcpip_family) {
+	} else if (uaddr->sa_family == qt_family_nr) {
 		if (alen < (int)offsetof(struct sockaddr_qt, sqt_host) + 2 ||
 		    sqt->sqt_reserved)
 			return -EINVAL;
@@ -662,7 +664,7 @@ void qt_sock_forget_dead_dev(struct qt_sock *qs)
 	    qt_sock_state(qs) != QT_SS_UNCONN || READ_ONCE(qs->id) >= 0)
 		return;
 	qs->qd = NULL;
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 }
 
 static int qt_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
@@ -889,12 +891,12 @@ static u16 qt_sock_mod_lport(struct qt_sock *qs)
 		return port;
 	}
 	qs->lport_asked = true;
-	qtcpip_dev_get(qd);
+	qt_dev_get(qd);
 	release_sock(sk);
 	err = qt_query(qd, resp, sizeof(resp), "AT+QISTATE=1,%d", id);
 	if (!err)
 		port = qt_qistate_lport(resp, id);
-	qtcpip_dev_put(qd);
+	qt_dev_put(qd);
 	lock_sock(sk);
 	/* Only if it is still the connection that was asked about. */
 	if (port && qs->id == id && qs->qd == qd)
@@ -1155,7 +1157,7 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 	lock_sock(&qs->sk);
 	qd = qs->qd;
 	if (qd)
-		qtcpip_dev_get(qd);
+		qt_dev_get(qd);
 	release_sock(&qs->sk);
 	if (!qd || id < 0)
 		err = -ENOTCONN;
@@ -1164,7 +1166,7 @@ static int qt_sock_send_info(struct qt_sock *qs, char __user *optval,
 	else
 		err = qt_query(qd, resp, sizeof(resp), "AT+QISEND=%d,0", id);
 	if (qd)
-		qtcpip_dev_put(qd);
+		qt_dev_put(qd);
 	if (err)
 		return err;
 	p = qt_ans_line(resp, "+QISEND:", &n);
@@ -1408,7 +1410,7 @@ static void qt_sock_destruct(struct sock *sk)
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&qs->txq);
 	if (qs->qd)
-		qtcpip_dev_put(qs->qd);
+		qt_dev_put(qs->qd);
 }
 
 /* The transparent connection @qs takes the line. Under qd->lock. */
@@ -1450,7 +1452,7 @@ static int qt_create(struct net *net, struct socket *sock, int protocol,
 	default:
 		return -ESOCKTNOSUPPORT;
 	}
-	sk = sk_alloc(net, qtcpip_family, GFP_KERNEL, &qt_proto, kern);
+	sk = sk_alloc(net, qt_family_nr, GFP_KERNEL, &qt_proto, kern);
 	if (!sk)
 		return -ENOMEM;
 	sock_init_data(sock, sk);
@@ -1529,20 +1531,20 @@ int qt_sock_register(void)
 {
 	int err;
 
-	if (qtcpip_family <= 0 || qtcpip_family >= NPROTO) {
-		pr_err("qtcpip: family=%d is outside 1..%d\n", qtcpip_family,
+	if (qt_family_nr <= 0 || qt_family_nr >= NPROTO) {
+		pr_err("family=%d is outside 1..%d\n", qt_family_nr,
 		       NPROTO - 1);
 		return -EINVAL;
 	}
-	qt_family_ops.family = qtcpip_family;
+	qt_family_ops.family = qt_family_nr;
 	qt_engine_set_ops(&qt_sock_dev_ops);
 	err = proto_register(&qt_proto, 1);
 	if (err)
 		return err;
 	err = sock_register(&qt_family_ops);
 	if (err) {
-		pr_err("qtcpip: socket family %d is taken (%d)\n",
-		       qtcpip_family, err);
+		pr_err("socket family %d is taken (%d)\n",
+		       qt_family_nr, err);
 		proto_unregister(&qt_proto);
 	}
 	return err;
@@ -1550,6 +1552,6 @@ int qt_sock_register(void)
 
 void qt_sock_unregister(void)
 {
-	sock_unregister(qtcpip_family);
+	sock_unregister(qt_family_nr);
 	proto_unregister(&qt_proto);
 }

@@ -220,7 +220,7 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	if (lq && (qt_sock_state(lq) != QT_SS_LISTEN || lq->releasing))
 		lq = NULL;
 	sk = sk_alloc(lq ? sock_net(&lq->sk) : dev_net(qd->netdev),
-		      qtcpip_family, GFP_ATOMIC, &qt_proto, 0);
+		      qt_family_nr, GFP_ATOMIC, &qt_proto, 0);
 	if (!sk) {
 		qd->netdev->stats.rx_missed_errors++;
 		return;
@@ -230,7 +230,7 @@ void qt_sock_event_incoming(struct qtcpip_dev *qd, const struct qt_event *ev)
 	sk->sk_protocol = IPPROTO_TCP;
 	cq = qt_sk(sk);
 	qt_sock_init(cq);
-	qtcpip_dev_get(qd);
+	qt_dev_get(qd);
 	cq->qd = qd;
 	cq->id = ev->id;
 	qt_sock_set_state(cq, QT_SS_CONNECTED);

@@ -229,7 +229,7 @@ static void qt_tp_suspect(struct qtcpip_dev *qd)
 	 * but user bytes).
 	 */
 	if (qd->tp_state != QT_TP_PLUS_SENT)
-		qd->tp_discarded += qtcpip_dev_tx_discard(qd);
+		qd->tp_discarded += qt_dev_tx_discard(qd);
 	qt_tp_leave(qd, false);
 }
 
@@ -388,10 +388,10 @@ void qt_tp_tx(struct qtcpip_dev *qd)
 		n = skb->len;
 		/* A '+' after silence could begin "+++": alone it cannot. */
 		lone = skb->data[0] == '+' &&
-		       time_after_eq(jiffies, qtcpip_dev_wire_end(qd) + quiet);
+		       time_after_eq(jiffies, qt_dev_wire_end(qd) + quiet);
 		if (lone)
 			n = 1;
-		if (qtcpip_dev_write(qd, skb->data, n))
+		if (qt_dev_write(qd, skb->data, n))
 			break;	/* tty full: tx_work kicks us again */
 		qd->tp_last_tx = jiffies;
 		qd->netdev->stats.tx_bytes += n;
@@ -407,7 +407,7 @@ void qt_tp_tx(struct qtcpip_dev *qd)
 			spin_unlock_irqrestore(&txq->lock, flags);
 		}
 		if (lone) {
-			qd->tp_tx_hold = qtcpip_dev_wire_end(qd) +
+			qd->tp_tx_hold = qt_dev_wire_end(qd) +
 					 msecs_to_jiffies(QT_PLUS_GAP_MS);
 			qd->tp_tx_holding = true;
 			break;
@@ -440,13 +440,13 @@ void qt_tp_leave_work(struct work_struct *work)
 		/* Everything on the wire, then a full guard time of silence:
 		 * the silence counts from when the UART sent the last byte.
 		 */
-		if (qtcpip_dev_tx_pending(qd)) {
+		if (qt_dev_tx_pending(qd)) {
 			qd->tp_last_tx = jiffies;
 			schedule_delayed_work(&qd->tp_leave_work, HZ / 20);
 			goto out;
 		}
-		if (time_after(qtcpip_dev_wire_end(qd), qd->tp_last_tx))
-			qd->tp_last_tx = qtcpip_dev_wire_end(qd);
+		if (time_after(qt_dev_wire_end(qd), qd->tp_last_tx))
+			qd->tp_last_tx = qt_dev_wire_end(qd);
 		/* A lone user '+' wants its own silence first. */
 		if (qd->tp_tx_holding &&
 		    time_after(qd->tp_tx_hold - guard, qd->tp_last_tx))
@@ -459,7 +459,7 @@ void qt_tp_leave_work(struct work_struct *work)
 					      qd->tp_last_tx + lead - jiffies + 1);
 			goto out;
 		}
-		qtcpip_dev_write(qd, "+++", 3);
+		qt_dev_write(qd, "+++", 3);
 		if (!qd->tp_plus_tries)
 			qd->tp_plus_at = jiffies;
 		qd->tp_plus_last = jiffies;
