@@ -9,7 +9,7 @@ url=http://apps.test:$QTCPIP_APPS_HTTP
 
 for dev in "$BC66" "$UC20"; do
 	m=$([ "$dev" = "$BC66" ] && echo BC66 || echo UC20)
-	app "$dev" 240 curl -sS -o "$WORK/curl.bin" "$url/$BIG"
+	app "$dev" "$BIG_SECS" curl -sS -o "$WORK/curl.bin" "$url/$BIG"
 	app_case "$m: curl downloads $BIG over HTTP byte-exact" \
 		'[ $rc = 0 ] && moved && [ "$(sha "$WORK/curl.bin")" = "$(sha "$APPS/www/$BIG")" ]'
 	rm -f "$WORK/curl.bin"

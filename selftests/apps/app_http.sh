@@ -19,7 +19,7 @@ for dev in "$BC66" "$UC20"; do
 	f=$BIG
 	[ "$m" = BC66 ] && f=$BC66_BIG
 	if have wget; then
-		app "$dev" 240 wget -q -O "$WORK/wget.bin" "$url/$f"
+		app "$dev" "$BIG_SECS" wget -q -O "$WORK/wget.bin" "$url/$f"
 		app_case "$m: wget downloads $f over HTTP byte-exact" \
 			'[ $rc = 0 ] && moved && [ "$(sha "$WORK/wget.bin")" = "$(sha "$APPS/www/$f")" ]'
 		rm -f "$WORK/wget.bin"

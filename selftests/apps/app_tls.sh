@@ -13,7 +13,7 @@ for dev in "$BC66" "$UC20"; do
 	m=$([ "$dev" = "$BC66" ] && echo BC66 || echo UC20)
 	f=$BIG
 	[ "$m" = BC66 ] && f=$BC66_BIG
-	app "$dev" 240 curl -sS --cacert "$APPS/ca.pem" -o "$WORK/tls.bin" "$url/$f"
+	app "$dev" "$BIG_SECS" curl -sS --cacert "$APPS/ca.pem" -o "$WORK/tls.bin" "$url/$f"
 	app_case "$m: curl downloads $f over HTTPS byte-exact, the server's certificate verified" \
 		'[ $rc = 0 ] && moved && [ "$(sha "$WORK/tls.bin")" = "$(sha "$APPS/www/$f")" ]'
 	rm -f "$WORK/tls.bin"
