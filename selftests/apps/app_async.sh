@@ -33,7 +33,8 @@ listening() {
 	grep -q "^listening" "$WORK/srv.out" &&
 		grep -q "listening on the module" "$WORK/srv.err"
 }
-wait_for 60 listening
+# Python's start under the preload took 86 s on a loaded debug guest.
+wait_for 150 listening
 app_case "UC20: an asyncio server listens on the module" \
 	'listening || { cp "$WORK/srv.out" "$WORK/app.out"; cp "$WORK/srv.err" "$WORK/app.err"; false; }'
 app "$BC66" 150 python3 "$py" client "$port"
