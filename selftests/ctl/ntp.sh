@@ -50,8 +50,9 @@ expect_err "a server name with a quote" \
 	"$QT" ntp dev "$UC20" 'a"b:123'
 
 # The second request must come while AT+QNTP is at the module: wait for
-# the emulator to say so (a fixed sleep lost the race on a slow guest).
-emu 1 set rtt_ms 8000 > /dev/null
+# the emulator to say so (a fixed sleep lost the race on a slow guest),
+# 20 s long (a loaded debug guest's CLI once started after 8 s).
+emu 1 set rtt_ms 20000 > /dev/null
 "$QT" ntp dev "$UC20" "$sntp" > /dev/null 2>&1 &
 p=$!
 wait_for 15 eval 'emu 1 state | grep -q " ntp=busy"'
@@ -64,7 +65,7 @@ run timeout --preserve-status -s INT 0.7 "$QT" ntp dev "$UC20" "$sntp"
 check "Ctrl-C while waiting: exit 130" test "$rc" = 130
 emu 1 set rtt_ms 0 > /dev/null
 check "  the next one works once the module answered" \
-	wait_for 30 qt_ok ntp dev "$UC20" "$sntp"
+	wait_for 60 qt_ok ntp dev "$UC20" "$sntp"
 
 # The module refuses the command itself: nothing is pending afterwards.
 emu 1 cmdfail QNTP 558 > /dev/null
