@@ -25,6 +25,22 @@ static int qt_port_base(void)
 	return v && atoi(v) > 0 ? atoi(v) : 21000;
 }
 
+/* listen(): EALREADY while the module still closes the socket's last
+ * connectID; retried for up to 5 s. Returns listen()'s result.
+ */
+static int listen_after_close(int fd, int backlog)
+{
+	int r = -1, i;
+
+	for (i = 0; i < 50; i++) {
+		r = listen(fd, backlog);
+		if (r == 0 || errno != EALREADY)
+			break;
+		usleep(100 * 1000);
+	}
+	return r;
+}
+
 FIXTURE(uc20)
 {
 	struct qt_mod m;
@@ -267,7 +283,7 @@ QT_TEST_F(uc20, udp_service_sendto_recvfrom, 120)
 QT_TEST_F(uc20, listener_shutdown_stops_listening, 180)
 {
 	static const int how[] = { SHUT_RDWR, SHUT_RD };
-	int port = PORT_BASE + 6, lfd, c, a, i, k, r;
+	int port = PORT_BASE + 6, lfd, c, a, k, r;
 	char buf[8];
 
 	for (k = 0; k < 2; k++) {
@@ -297,12 +313,7 @@ QT_TEST_F(uc20, listener_shutdown_stops_listening, 180)
 			close(r);
 
 		/* still bound: listen() again, once the close is done */
-		for (i = 0; i < 50; i++) {
-			r = listen(lfd, 4);
-			if (r == 0 || errno != EALREADY)
-				break;
-			usleep(100 * 1000);
-		}
+		r = listen_after_close(lfd, 4);
 		EXPECT_EQ(0, r) TH_LOG("listen again: %s", strerror(errno));
 		EXPECT_EQ(1, qt_get_int(lfd, SOL_SOCKET, SO_ACCEPTCONN));
 		c = qt_open(&self->m, SOCK_STREAM, -1, port);
@@ -357,7 +368,7 @@ QT_TEST_F(uc20, listen_timed_out_leaves_no_open, 120)
 {
 	struct timeval tv = { .tv_usec = 300000 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int port = PORT_BASE + 11, fd, r, i;
+	int port = PORT_BASE + 11, fd, r;
 
 	ASSERT_EQ(0, qt_emu(self->m.ctl, "set open_delay_ms 2000"));
 	fd = qt_socket(self->m.ifname, SOCK_STREAM, -1);
@@ -374,12 +385,7 @@ QT_TEST_F(uc20, listen_timed_out_leaves_no_open, 120)
 	tv.tv_usec = 0;
 	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
 	/* Once the aborted open's connectID is given back, listen works. */
-	for (i = 0; i < 50; i++) {
-		r = listen(fd, 1);
-		if (r == 0 || errno != EALREADY)
-			break;
-		usleep(100 * 1000);
-	}
+	r = listen_after_close(fd, 1);
 	EXPECT_EQ(0, r) TH_LOG("listen again: %s", strerror(errno));
 	close(fd);
 }
