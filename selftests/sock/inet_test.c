@@ -432,6 +432,7 @@ static void case_udp_bound(const struct env *e, struct obs *o)
 	obs_add(o, "listen", RC(listen(u, 4)));
 	obs_add(o, "SO_ACCEPTCONN after listen",
 		get_int(u, SOL_SOCKET, SO_ACCEPTCONN));
+	obs_add(o, "accept", RC(accept(u, NULL, NULL)));
 	close(u);
 }
 

@@ -316,6 +316,9 @@ int qt_accept_flags(struct socket *sock, struct socket *newsock, int flags)
 	long timeo;
 	int err = 0;
 
+	/* A datagram socket never accepts, as AF_INET's sock_no_accept(). */
+	if (sk->sk_type != SOCK_STREAM)
+		return -EOPNOTSUPP;
 	lock_sock(sk);
 	/* shutdown(SHUT_RD) ends accepting, as it stops a TCP listener. */
 	if (qt_sock_state(qs) != QT_SS_LISTEN ||
