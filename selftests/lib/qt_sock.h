@@ -687,14 +687,18 @@ static inline short qt_poll1(int fd, short events, int timeout_ms)
 }
 
 /*
- * Largest bulk transfer: 1 MiB, a quarter of it on the debug kernel
- * (KASAN and friends make it several times slower under TCG).
+ * Largest bulk transfer: 1 MiB over a USB serial line, a quarter of it on
+ * a 16550 (QEMU's hands the host one byte per system call: a MiB cost
+ * minutes of a loaded host's two cores) and on the debug kernel (KASAN
+ * and friends make it several times slower under TCG).
  */
-static inline size_t qt_bulk_max(void)
+static inline size_t qt_bulk_max(const struct qt_mod *m)
 {
 	const char *k = getenv("QTCPIP_KERNEL");
 
-	return k && !strcmp(k, "debug") ? 256 << 10 : 1 << 20;
+	if (k && !strcmp(k, "debug"))
+		return 256 << 10;
+	return strstr(m->tty, "ttyUSB") ? 1 << 20 : 256 << 10;
 }
 
 /* ---- data: generator, checksums, the host servers' formats ---- */
