@@ -118,13 +118,20 @@ static void step(struct busy *b, short re, bool late)
 				b->err = errno;
 		}
 		while (!b->err &&
-		       (r = recv(b->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+		       (r = recv(b->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 			b->dgrams_rx++;
 			if (late)
 				b->dgrams_rx_late++;
 		}
-		if (!b->err && errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNREFUSED)
+		/*
+		 * 0: the module closed the connection ("closed"), which
+		 * reads as EOF from then on (this loop once spun on it until
+		 * the test's timeout), or an empty datagram: it ended.
+		 */
+		if (!b->err && !r)
+			b->err = EPIPE;
+		else if (!b->err && errno != EAGAIN && errno != EINTR &&
+			 errno != ECONNREFUSED)
 			b->err = errno;
 		/* a reply once the module behaves: it works */
 		if (b->dgrams_rx_late)
