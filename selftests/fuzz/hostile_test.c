@@ -125,8 +125,9 @@ static void step(struct busy *b, short re, bool late)
 		}
 		/*
 		 * 0: the module closed the connection ("closed"), which
-		 * reads as EOF from then on (this loop once spun on it until
-		 * the test's timeout), or an empty datagram: it ended.
+		 * reads as EOF from then on (a loop on ">= 0" would spin on
+		 * it until the test's timeout), or an empty datagram: it
+		 * ended.
 		 */
 		if (!b->err && !r)
 			b->err = EPIPE;
