@@ -417,6 +417,41 @@ QT_TEST_F(faults, remote_close_idle, 60)
 }
 
 /*
+ * A "recv" hint the line mangled (a byte lost: "rev"): in buffer mode the
+ * module sends no other while the data waits (both manuals), so the data
+ * would wait forever. The driver, having seen a line it could not read,
+ * reads each buffer-mode connection once. Push mode carries the data in
+ * its URC: nothing to lose there.
+ */
+QT_TEST_F(faults, lost_recv_hint, 60)
+{
+	char buf[16] = "";
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	if (variant->mode != QTCPIP_MODE_BUFFER)
+		SKIP(return, "push mode has no hint");
+	fd = open_mode(self, variant, SOCK_STREAM, self->echo);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, qt_emu(self->m.ctl, "hintdrop 1"));
+	ASSERT_EQ(5, send(fd, "hello", 5, 0));
+	ASSERT_EQ(0, qt_set_timeo(fd, SO_RCVTIMEO, 10000));
+	while (got < 5) {
+		r = recv(fd, buf + got, 5 - got, 0);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	EXPECT_EQ(5, got) TH_LOG("the echo waits in the module: %s",
+				 got ? "cut short" : strerror(errno));
+	EXPECT_STREQ("hello", buf);
+	/* and the next hint is a hint again */
+	EXPECT_EQ(0, qt_echo_check(_metadata, fd, 500, 52, 0, 15000));
+	close(fd);
+}
+
+/*
  * UART errors (parity, framing), which the emulated UART cannot produce:
  * the test module qtcpip_selftest_rxerr hands the ldisc bytes as if the
  * module had sent them, one of them flagged. Returns insmod's status.

@@ -366,7 +366,7 @@ static void exec(char *line, struct buf *r)
 			F.corrupt[dir] = p;
 		buf_printf(r, "ok");
 	} else if (!strcmp(cmd, "sendfail") || !strcmp(cmd, "closefail") ||
-		   !strcmp(cmd, "pingdrop")) {
+		   !strcmp(cmd, "pingdrop") || !strcmp(cmd, "hintdrop")) {
 		if (!num(arg[0], 0, 1000000, &v)) {
 			buf_printf(r, "err usage: %s N", cmd);
 			return;
@@ -375,6 +375,8 @@ static void exec(char *line, struct buf *r)
 			F.sendfail = v;
 		else if (cmd[0] == 'c')
 			F.closefail = v;
+		else if (cmd[0] == 'h')
+			F.hintdrop = v;
 		else
 			F.pingdrop = v;
 		buf_printf(r, "ok");
@@ -483,7 +485,8 @@ static void exec(char *line, struct buf *r)
 			   "seed,baud,close,pdpdeact,urc,urc-mid,urc-prompt,"
 			   "eat-prompt,"
 			   "raw,split,drop,dup,corrupt,sendfail,closefail,pingdrop,"
-			   "bufffull,openfail,cmdfail,hostile,clear,set,mark,quit,"
+			   "bufffull,openfail,cmdfail,hintdrop,hostile,clear,set,mark,"
+			   "quit,"
 			   "ati,profile,garble,ipr-deaf");
 	} else {
 		buf_printf(r, "err unknown command %s", cmd);

@@ -67,6 +67,7 @@ struct faults {
 	int closefail;			/* next N BC66 closes fail */
 	int openfail_err, openfail_count;
 	int pingdrop;			/* next N echo requests are lost */
+	int hintdrop;			/* next N "recv" hints lose a byte */
 	bool garble;			/* output as seen at a wrong baud rate */
 	int cmdfail_err, cmdfail_count;
 	char cmdfail_name[32];

@@ -11,6 +11,14 @@ void urc_recv_hint(int id)
 	bool len = PROF->recv_len == RECV_LEN_ALWAYS ||
 		   (PROF->recv_len == RECV_LEN_ALTERNATE && n++ % 2);
 
+	if (F.hintdrop) {
+		/* A byte the UART lost: the line no longer reads as the
+		 * hint, and the module sends no other while data waits.
+		 */
+		F.hintdrop--;
+		urc_line("+QIURC: \"rev\",%d", id);
+		return;
+	}
 	/* Newer firmware adds the unread length; the manuals show none. */
 	if (len && c && c->rx_bytes)
 		urc_line("+QIURC: \"recv\",%d,%zu", id, c->rx_bytes);

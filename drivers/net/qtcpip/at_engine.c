@@ -34,6 +34,10 @@ MODULE_PARM_DESC(at_timeout_ms,
 #define QT_SEND_MAX		1460
 /* Silence after which an idle module is probed. */
 #define QT_KEEPALIVE		(30 * HZ)
+/* The most often the connections are read for hints a bad line may have
+ * cost (hints_unsure).
+ */
+#define QT_HINT_RECHECK		HZ
 /* Commands one engine run may end unissued (their build found nothing to
  * do) before it yields: done callbacks that keep queueing such commands
  * cannot hold the CPU under qd->lock.
@@ -134,6 +138,9 @@ static void qt_rx_end(struct qtcpip_dev *qd, bool complete)
 	if (!conn)
 		return;
 	qd->rx_conn = NULL;
+	/* A block cut short may have taken lines with it. */
+	if (!complete)
+		qd->hints_unsure = true;
 	conn->ops->data_end(qd, conn, complete);
 	conn->ops->put(conn);
 }
@@ -772,9 +779,12 @@ static void qt_cmd_timer(struct timer_list *t)
 				    (int)min_t(size_t, 32,
 					       strcspn(cmd->line, "=?")),
 				    cmd->line);
-		/* Whatever half line or data block we had is worthless. */
+		/* Whatever half line or data block we had is worthless, and
+		 * the answer went missing with what else the line held.
+		 */
 		qt_parser_reset(&qd->parser);
 		qt_rx_end(qd, false);
+		qd->hints_unsure = true;
 		qd->timeouts++;
 		/* A send ended without its payload earlier and now no answer
 		 * comes: the module most likely took this command as that
@@ -951,6 +961,11 @@ static void qt_unknown_urc(struct qtcpip_dev *qd, const struct qt_event *ev)
 {
 	lockdep_assert_held(&qd->lock);
 	qd->urc_unknown++;
+	/* A mangled +QIURC (or a lie's data header, whose "data" eats the
+	 * lines after it) may have been a hint; vendor URCs are not.
+	 */
+	if (!strncmp(ev->line, "+QI", 3))
+		qd->hints_unsure = true;
 	if (net_ratelimit())
 		netdev_info(qd->netdev, "unsolicited: %.64s\n", ev->line);
 }
@@ -1182,10 +1197,12 @@ static void qt_on_event(void *ctx, const struct qt_event *ev)
 		    qt_recv_hint(qd, ev->id, true))
 			break;
 		qd->netdev->stats.rx_errors++;
+		qd->hints_unsure = true;
 		break;
 	default:
 		/* Overlong line, bad hex. */
 		qd->netdev->stats.rx_errors++;
+		qd->hints_unsure = true;
 		break;
 	}
 }
@@ -1299,6 +1316,26 @@ void qt_engine_reset(struct qtcpip_dev *qd, int err)
 	qt_engine_fail_conns(qd, err);
 }
 
+/* Input that may have held "recv" hints was lost: each connection reads
+ * once if it may hold data (a read of nothing costs "+QIRD: 0").
+ */
+static void qt_hints_recheck(struct qtcpip_dev *qd)
+{
+	struct qt_conn *conn;
+	int id;
+
+	lockdep_assert_held(&qd->lock);
+	qd->hints_unsure = false;
+	qd->hints_checked = jiffies;
+	for (id = 0; id < QT_MAX_CONN; id++) {
+		conn = qt_conn_get(qd, id);
+		if (!conn)
+			continue;
+		conn->ops->hint_lost(qd, conn);
+		conn->ops->put(conn);
+	}
+}
+
 static void qt_tick_work(struct work_struct *work)
 {
 	struct qtcpip_dev *qd = container_of(to_delayed_work(work),
@@ -1321,8 +1358,12 @@ static void qt_tick_work(struct work_struct *work)
 	    list_empty(&qd->cmdq) && qd->rx_lined != qd->rx_seen &&
 	    time_after(jiffies, qd->last_rx + HZ / 2)) {
 		qd->rx_lined = qd->rx_seen;
+		qd->hints_unsure = true;
 		qt_probe_locked(qd, QT_CMDF_GARBLED, QT_GARBLED_PROBE_MS);
 	}
+	if (qd->hints_unsure && qd->state == QT_DEV_READY && !qt_tp_on(qd) &&
+	    time_after_eq(jiffies, qd->hints_checked + QT_HINT_RECHECK))
+		qt_hints_recheck(qd);
 	spin_unlock_bh(&qd->lock);
 	if (READ_ONCE(qd->state) != QT_DEV_DEAD)
 		schedule_delayed_work(&qd->tick_work, HZ / 10);
@@ -1349,6 +1390,7 @@ void qt_engine_init(struct qtcpip_dev *qd)
 	timer_setup(&qd->cmd_timer, qt_cmd_timer, 0);
 	qd->state = QT_DEV_PROBING;
 	qd->last_rx = jiffies;
+	qd->hints_checked = jiffies - QT_HINT_RECHECK;
 	qt_parser_init(&qd->parser, QT_MODEL_UNKNOWN, qt_on_event, qd);
 	qt_parser_set_echo_filter(&qd->parser, true);
 }

@@ -69,6 +69,8 @@ struct qt_conn;
  * @opened: +QIOPEN: <id>,<code> (0: open).
  * @closed: the "closed" URC: the peer closed.
  * @recv_hint: the module holds unread data for it.
+ * @hint_lost: the line lost input that may have held its "recv" hint: read
+ *	if it is a connection in buffer mode that may hold data.
  * @data_start: a data block of ev->len bytes starts (+QIRD of its read, or
  *	a direct push); false: it cannot take one (counted by the owner).
  * @data: bytes of that block.
@@ -100,6 +102,7 @@ struct qt_conn_ops {
 	void (*opened)(struct qtcpip_dev *qd, struct qt_conn *conn, int code);
 	void (*closed)(struct qtcpip_dev *qd, struct qt_conn *conn);
 	void (*recv_hint)(struct qtcpip_dev *qd, struct qt_conn *conn);
+	void (*hint_lost)(struct qtcpip_dev *qd, struct qt_conn *conn);
 	bool (*data_start)(struct qtcpip_dev *qd, struct qt_conn *conn,
 			   const struct qt_event *ev);
 	void (*data)(struct qtcpip_dev *qd, struct qt_conn *conn,
@@ -336,6 +339,14 @@ struct qtcpip_dev {
 	unsigned long ids_closing;	/* ... whose AT+QICLOSE is queued */
 	unsigned long stale_retry_at;	/* jiffies: the next such close */
 	bool data_unsure;		/* a UC20 send ended without its '>' */
+	/* Input that may have held a "recv" hint was lost (a line nobody
+	 * could read, a data block cut short, an answer that never came):
+	 * the tick asks each connection to read once, at most once a second
+	 * (hints_checked, jiffies), for the module sends no second hint
+	 * while data waits.
+	 */
+	bool hints_unsure;
+	unsigned long hints_checked;
 	struct qt_conn *rx_conn;	/* owner of the current data block */
 	bool ctx_active[QT_MAX_CTX + 1];
 	char ctx_addr[QT_MAX_CTX + 1][QT_ADDR_MAX];

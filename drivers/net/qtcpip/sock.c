@@ -311,6 +311,16 @@ static void qt_conn_recv_hint(struct qtcpip_dev *qd, struct qt_conn *conn)
 	qt_sock_schedule_read(qd, qs);
 }
 
+static void qt_conn_hint_lost(struct qtcpip_dev *qd, struct qt_conn *conn)
+{
+	struct qt_sock *qs = qt_conn_sock(conn);
+
+	lockdep_assert_held(&qd->lock);
+	if (qs->mode == QTCPIP_MODE_BUFFER && qt_sock_can_send(qs) &&
+	    !qs->releasing)
+		qt_conn_recv_hint(qd, conn);
+}
+
 static bool qt_conn_buffered(const struct qt_conn *conn)
 {
 	return container_of(conn, struct qt_sock, conn)->mode ==
@@ -396,6 +406,7 @@ static const struct qt_conn_ops qt_sock_conn_ops = {
 	.opened		= qt_conn_opened,
 	.closed		= qt_conn_closed,
 	.recv_hint	= qt_conn_recv_hint,
+	.hint_lost	= qt_conn_hint_lost,
 	.data_start	= qt_sock_data_start,
 	.data		= qt_sock_data,
 	.data_end	= qt_sock_data_end,
