@@ -436,9 +436,21 @@ static inline int qt_mod_prepare(struct qt_mod *m, int slot, unsigned int baud,
 	}
 	/* (once, on the debug kernel, an RDY never showed: try again) */
 	for (i = 0; i < 3; i++) {
+		long long t0 = qt_now_ms();
+
 		tcflush(m->ttyfd, TCIOFLUSH);
-		/* an older RDY must not pass for the answer to this reset */
-		qt_tty_drain(m->ttyfd, 200, 2000);
+		/*
+		 * An older RDY must not pass for the answer to this reset.
+		 * The last test's module output may still be on its way: at
+		 * "baud 0" the emulator pushes as fast as its socket takes
+		 * it, and QEMU's 16550 hands it over a byte at a time (a
+		 * loaded host once took over 30 s after a push-mode
+		 * source): until the line is quiet.
+		 */
+		qt_tty_drain(m->ttyfd, 200, 40000);
+		if (qt_now_ms() - t0 > 5000)
+			fprintf(stderr, "# %s: old output drained for %lld ms\n",
+				m->tty, qt_now_ms() - t0);
 		/* a loaded host may take a while to deliver it */
 		if (!qt_emu(m->ctl, "reset") &&
 		    !qt_tty_expect_boot(m->ttyfd, 10000))
