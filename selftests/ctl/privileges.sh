@@ -20,7 +20,8 @@ expect "nobody: err" 0 "^$BC66: error" $NOBODY "$QT" err dev "$BC66"
 expect "nobody: sock show" 0 "^Dev" $NOBODY "$QT" sock show
 $NOBODY "$QT" monitor > mon.txt 2> mon.err &
 mon=$!
-check "nobody: monitor joins the events group" wait_for 5 file_has mon.err monitoring
+# (a loaded debug guest once took over 5 s to start the CLI)
+check "nobody: monitor joins the events group" wait_for 20 file_has mon.err monitoring
 emu 1 pdpdeact 3 > /dev/null
 check "  and sees events" wait_for 10 file_has mon.txt "^$UC20: pdpdeact ctx 3$"
 kill -INT $mon
@@ -49,8 +50,9 @@ emu 0 clear > /dev/null
 expect "  root meanwhile: served" 0 "1 request sent, 1 received" \
 	"$QT" ping dev "$BC66" -c 1 127.0.0.1
 # The module's answers held back for 40 s: an unprivileged lookup gives up
-# after 10 s (the CLI's own start and exit took 11 s more on a loaded debug
-# guest: hence 30 s); other genl requests go on meanwhile.
+# after 10 s, with EAGAIN, before the answer could come (the CLI's own start
+# and exit took 27 s more on a loaded debug guest: the bound is the 40 s);
+# other genl requests go on meanwhile.
 emu 1 delay 40000 > /dev/null
 t0=$SECONDS
 $NOBODY "$QT" dns resolve dev "$UC20" localhost > slow.out 2> slow.err &
@@ -59,8 +61,8 @@ sleep 1
 expect "  meanwhile dev show answers" 0 "^$UC20: UC20" "$QT" dev show dev "$UC20"
 wait $slow
 rc=$? out=$(cat slow.out) err=$(cat slow.err)
-ok_if "nobody: dns resolve with the module silent: EAGAIN within 30 s, not its 40 s" \
-	'[ $rc = 1 ] && [ $((SECONDS - t0)) -le 30 ] && matches "$err" "Resource temporarily unavailable \(the module is busy"'
+ok_if "nobody: dns resolve with the module silent: EAGAIN before its 40 s" \
+	'[ $rc = 1 ] && [ $((SECONDS - t0)) -lt 40 ] && matches "$err" "Resource temporarily unavailable \(the module is busy"'
 diag "took $((SECONDS - t0)) s: $err"
 check "  the module answers again afterwards" wait_for 60 qt_ok ctx show dev "$UC20"
 
