@@ -373,7 +373,9 @@ static int echo_ok(struct __test_metadata *_metadata, struct qt_mod *m,
 		fd = qt_socket(m->ifname, SOCK_STREAM, -1);
 		if (fd < 0) {
 			TH_LOG("echo socket: %s", strerror(-fd));
-			return fd;
+			r = fd;
+			sleep(2);
+			continue;
 		}
 		qt_set_timeo(fd, SO_SNDTIMEO, left_ms(end, 60000));
 		r = qt_connect_port(fd, qt_srv("TCP_ECHO"));
